@@ -1,0 +1,35 @@
+"""The navbar menu, fitted to the user's role."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from reports.choices import Role
+from reports.selectors import user_role, user_unit
+
+MENU: list[tuple[str, str, tuple[str, ...]]] = [
+    # (label, url name, roles that see it); superusers see everything
+    ("首页", "home", (Role.SUBMITTER, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)),
+    ("单位", "org_list", (Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)),
+    ("导入单位和账号", "org_import", (Role.ADMIN,)),
+    ("审计日志", "audit_log", (Role.ADMIN,)),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    role = user_role(user)
+    items = [
+        {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
+        for label, name, roles in MENU
+        if user.is_superuser or role in roles
+    ]
+    unit = user_unit(user)
+    return {
+        "nav_items": items,
+        "nav_unit": unit,
+        "nav_role": Role(role).label if role else ("系统运维" if user.is_superuser else ""),
+    }

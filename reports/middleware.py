@@ -1,0 +1,25 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+EXEMPT_PREFIXES = ("/static/", "/healthz", "/accounts/logout/", "/accounts/password_change/")
+
+
+class ForcePasswordChangeMiddleware:
+    """Send accounts created by import to the password change page until they change it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.must_change_password
+            and not request.path.startswith(EXEMPT_PREFIXES)
+        ):
+            return redirect(reverse("password_change"))
+        return self.get_response(request)

@@ -1,0 +1,85 @@
+"""Reads. The org-tree scoping of every listing lives here, once.
+
+``units_visible_to`` answers "which units may this user see": the unit of the user's
+membership and its whole subtree, never a sibling or an ancestor. ``scope_to_user``
+applies the same rule to any queryset of org-owned rows.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+
+from reports.choices import Role
+from reports.models import AuditEvent, Membership, Organization, User
+
+M = TypeVar("M", bound=Model)
+
+
+def user_unit(user: User) -> Organization | None:
+    membership = _membership(user)
+    return membership.organization if membership else None
+
+
+def user_role(user: User) -> str | None:
+    membership = _membership(user)
+    return membership.role if membership else None
+
+
+def _membership(user: User) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_membership_cache", False)
+    if cached is False:
+        cached = Membership.objects.select_related("organization").filter(user=user).first()
+        user._membership_cache = cached
+    return cached
+
+
+def scope_to_user(queryset: QuerySet[M], user: User, *, via: str = "") -> QuerySet[M]:
+    """Restrict ``queryset`` to rows whose unit lies in the user's subtree.
+
+    ``via`` is the lookup from the row to its ``Organization`` ("" when the queryset is
+    of organizations, "organization" for a report, "report__organization", …).
+    Superusers (operators) see everything; a user without a membership sees nothing.
+    """
+    if user.is_authenticated and user.is_superuser:
+        return queryset
+    unit = user_unit(user)
+    if unit is None:
+        return queryset.none()
+    lookup = f"{via}__path__startswith" if via else "path__startswith"
+    return queryset.filter(**{lookup: unit.path})
+
+
+def units_visible_to(user: User) -> QuerySet[Organization]:
+    return scope_to_user(Organization.objects.all(), user)
+
+
+def can_see_unit(user: User, unit: Organization) -> bool:
+    if user.is_superuser:
+        return True
+    own = user_unit(user)
+    return own is not None and unit.path.startswith(own.path)
+
+
+def has_role(user: User, *roles: str) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return user_role(user) in roles
+
+
+def is_bureau_staff(user: User) -> bool:
+    """Reviewers, supervisors and admins: anyone who looks at units other than their own."""
+    return has_role(user, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related("actor", "organization")
+    if user.is_superuser:
+        return events
+    unit = user_unit(user)
+    if unit is None:
+        return events.none()
+    return events.filter(organization__path__startswith=unit.path)

@@ -1,0 +1,1 @@
+"""Writes: keyword-only functions named ``<noun>_<verb>``, each owning its transaction."""
