@@ -1,0 +1,5 @@
+"""``python -m reports.analysis`` — see :mod:`.cli`."""
+
+from .cli import main
+
+raise SystemExit(main())

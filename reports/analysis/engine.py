@@ -1,0 +1,119 @@
+"""The per-report analysis: ``analyze(text) -> Analysis``.
+
+Plain Python, no Django.  All spans are character offsets into the given text (end
+exclusive); every reported ``text`` equals ``source[start:end]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .checklist import ChecklistItem, check_coverage
+from .numbers import Quantity, find_numbers
+from .placeholders import Placeholder, find_placeholders
+from .residue import Residue, find_residue
+from .sections import Section, find_sections, missing_kinds
+from .signals import BurdenSignal, find_signals
+from .summary import summarise
+from .text import fold
+from .topic import TopicScore, detect_genre, domain_weights, score_topic
+
+__all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict", "analyze"]
+
+ANALYZER_VERSION = "1"
+DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
+#: a text whose residue covers at least this share is website chrome, not a report
+RESIDUE_GENRE_SHARE = 0.3
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything found in one text."""
+
+    chars: int
+    sections: list[Section]
+    missing_kinds: list[str]
+    placeholders: list[Placeholder]
+    numbers: list[Quantity]
+    residue: list[Residue]
+    topic: TopicScore
+    genre: str
+    burden_signals: list[BurdenSignal]
+    checklist: list[ChecklistItem]
+    summary: list[str]
+    problems: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+    version: str = ANALYZER_VERSION
+
+
+def analyze(
+    text: str,
+    *,
+    topic: str = "shuangjian",
+    required_kinds: Sequence[str] = DEFAULT_REQUIRED,
+) -> Analysis:
+    """Analyse one report text (see the module docstrings for each rule)."""
+    if not isinstance(text, str):
+        raise TypeError("analyze() expects str; decode bytes with decode_bytes() first")
+    folded = fold(text)
+    sections = find_sections(text, folded)
+    numbers = find_numbers(text, folded)
+    residue = find_residue(text, folded)
+    weights = domain_weights(folded)
+    topic_score = score_topic(folded, topic, weights)
+    genre = detect_genre(folded)
+    stripped = len(text.strip())
+    if residue and stripped:
+        covered = sum(r.end - r.start for r in residue)
+        if covered >= RESIDUE_GENRE_SHARE * stripped:
+            genre = "other"
+    summary, problems, measures = summarise(text, folded, sections, numbers)
+    return Analysis(
+        chars=len(text),
+        sections=sections,
+        missing_kinds=missing_kinds(sections, required_kinds),
+        placeholders=find_placeholders(text, folded),
+        numbers=numbers,
+        residue=residue,
+        topic=topic_score,
+        genre=genre,
+        burden_signals=find_signals(text, folded),
+        checklist=check_coverage(folded, topic),
+        summary=summary,
+        problems=problems,
+        measures=measures,
+    )
+
+
+def analysis_to_dict(a: Analysis) -> dict[str, Any]:
+    """The stable JSON shape (without ``path`` and ``copies``, which the caller adds)."""
+    return {
+        "chars": a.chars,
+        "sections": [
+            {"kind": s.kind, "title": s.title, "start": s.start, "end": s.end} for s in a.sections
+        ],
+        "placeholders": [{"text": p.text, "start": p.start, "end": p.end} for p in a.placeholders],
+        "numbers": [
+            {
+                "text": q.text,
+                "value": q.value,
+                "value_max": q.value_max,
+                "unit": q.unit,
+                "comparison": q.comparison,
+                "masked": q.masked,
+                "start": q.start,
+                "end": q.end,
+            }
+            for q in a.numbers
+        ],
+        "residue": [{"text": r.text, "start": r.start, "end": r.end} for r in a.residue],
+        "topic": asdict(a.topic),
+        "genre": a.genre,
+        "burden_signals": [
+            {"text": b.text, "start": b.start, "end": b.end} for b in a.burden_signals
+        ],
+        "checklist": [asdict(c) for c in a.checklist],
+        "summary": list(a.summary),
+    }

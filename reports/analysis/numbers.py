@@ -1,0 +1,318 @@
+"""Quantities stated in the prose.
+
+One compiled regex scans the folded text once (see :mod:`.text`).  Its alternatives are
+tried in order, and the first ones *consume* what must never be read as a quantity:
+
+* clock times and time ranges (``16:00-16:40``, ``下午5点半`` — ``点`` times are skipped),
+* dates (``2023年5月``, ``2024年``, ``20xx年``, ``5月``, ``10日``, ``二〇二三年``, ``2023-11-19``),
+* grade names and ranges (``一、二年级``, ``三至六年级``, ``1—6年级``, ``1一6年级``, ``7-9年级``),
+* programme names (``1+x``, ``5+2``, ``3x3``), codes glued to Latin letters (``5G``),
+* ordinals and list markers (``第10、11周``, ``一、`` ``1.`` ``(1)``), document numbers
+  (``〔2024〕10号``), fixed terms (``五项管理``, ``八项规定``, ``二期课改`` …) and short quoted
+  slogans (``“三个一”``).
+
+Then masked quantities (``*人``, ``*.*%``, ``xxx件``, ``X个月`` and a bare ``%`` whose digits
+were deleted, ``%家长``) with ``value=None, masked=True``, and real quantities:
+
+* Arabic (``1.5``, ``1,200``) or Chinese numerals (``九十``, ``二十五``, ``两``, ``半``),
+  ``百分之四十`` → 40 %, ``三成`` → 30 %; a ``万``/``千``/``亿`` multiplier is applied
+  (``1.5万人`` → 15000 人) except in the written money units ``万元``/``亿元``;
+* ranges ``3-5人`` / ``30%-50%`` / ``11—50人`` give ``value`` and ``value_max``;
+* the unit as written (``%`` for percentages; ``个百分点`` kept).
+
+Decisions: a Chinese numeral needs a unit; a bare ``一`` (``一个``/``一名``/``一次``, mostly an
+article) only counts with a time or money unit (``一小时``, ``一节``, ``一个月``); an Arabic
+number without unit is kept only right after a comparison word (``不超过30``).
+``comparison`` comes from the nearest keyword before the number in the same clause
+(``减少/下降/压减/精简`` → ``decrease``, ``增加/提高/增长`` → ``increase``,
+``不超过/控制在/不多于/≤`` → ``upper_bound``, ``不少于/至少/≥`` → ``lower_bound``,
+``约/近`` → ``approx``), else from the text after it (``以内/以下`` → ``upper_bound``,
+``以上`` → ``lower_bound``, ``左右`` → ``approx``), else ``余``/``多`` (``770余人次``) →
+``approx``.  ``增加到/减少至`` state a resulting level, not a change: no comparison.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Quantity", "find_numbers", "parse_chinese_numeral"]
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+
+_UNITS = sorted(
+    (
+        "个百分点 百分点 个工作日 工作日 个小时 小时 个月 个学期 学期 分钟 秒钟 课时 学时 节课 节 "
+        "人次 台次 车次 次 万元 亿元 元 万人 人 名 位 所 个 天 周 份 项 件 篇 条 家 起 户 场 期 门 "
+        "本 套 张 批 类 种 岁 年 米 公里 平方米 亩 页 支 班 册 轮 层 组 处 座 辆 台 块 字 分"
+    ).split(),
+    key=len,
+    reverse=True,
+)
+_UNIT_RE = "|".join(_UNITS)
+_MASK_UNITS = "个百分点|分钟|小时|个月|人次|万元|元|人|名|个|次|节|天|所|项|件|份|周|篇|%"  # noqa: S105
+_ONE_UNITS = frozenset(
+    "小时 个小时 分钟 天 周 个月 学期 个学期 节 节课 课时 年 万元 元 个工作日 工作日 岁".split()
+)
+_FIXED = (
+    "五项管理|八项规定|三项评议|五项重点|三项改革|二期课改|两个维护|四个意识|四个自信|"
+    "三个一|五个一|三年活动|三会一课|三线四环五步|四备一反思|一委两办一中心|七大目标|"
+    "九年一贯制?|九年义务|两免一补|一费制|三同步|四减少|六严格|四课活动|三补贴|六个“?转变|"
+    "十三五|十四五|十五五|十一五|十二五|三个方面的根本转变"
+)
+
+_AR = r"(?:\d{1,3}(?:,\d{3})++(?!\d)(?:\.\d++)?|\d++(?:\.\d++)?)"
+_CNC = "零〇一二两三四五六七八九十百千万亿"
+# possessive: a numeral run is taken whole (no backtracking on long runs); a run made of
+# multipliers only (万, 百) is rejected after matching.
+_CN = rf"(?:[{_CNC}]{{1,12}}+(?:个半)?|半)"
+_SEP = r"[-—–~至到]"
+_CNM = "一二三四五六七八九十"
+
+_NUM_RE = re.compile(
+    rf"""
+    # fast reject: every alternative starts with one of these characters
+    (?=[\d{_CNC}半第*xX×%初高(\[〔【A-Za-z])
+    (?:
+      (?P<skip>
+          \d{{1,2}}:\d{{2}}(?:[ \t]*{_SEP}[ \t]*\d{{1,2}}:\d{{2}})?
+        | (?:19|20)\d{{2}}[-./年]\d{{1,2}}(?:[-./月]\d{{1,2}}[日号]?)?
+        | (?:19|20)\d{{2}}[ \t]*[-—~至][ \t]*(?:19|20)?\d{{2}}[ \t]*学?年度?
+        | (?:\d{{4}}|20[xX_*]{{1,2}}|[〇零一二三四五六七八九]{{2,4}})年
+        | \d{{1,2}}月份?(?:\d{{1,2}}[日号])?
+        | \d{{1,2}}[日号]
+        | [{_CNM}]{{1,3}}月份?(?:[{_CNM}]{{1,3}}[日号])?
+        | [初高][一二三](?![十百千万个])
+        | (?<![\d一二三四五六七八九])[\d一二三四五六七八九]
+          (?:[ \t]?[、,和与及至到~\-—–]?[ \t]?[\d一二三四五六七八九]){{0,12}}+[ \t]?年级
+        | (?<!\d)\d++[ \t]*\+[ \t]*(?:\d++|[xX])[xX\d]*+
+        | (?<!\d)\d++[xX×*]\d++
+        | (?<![A-Za-z])[A-Za-z]++\d[A-Za-z\d]*+ | (?<!\d)\d++[A-Za-z][A-Za-z\d]*+
+        | 第[\d零〇一二两三四五六七八九十百]{{1,8}}+
+          (?:[ \t]*[、,和至到~\-—][ \t]*[\d{_CNM}]{{1,8}}+){{0,8}}+
+        | [(\[〔【][\d{_CNM}]{{1,4}}[)\]〕】]\d*号?
+        | (?<!\d)\d++号
+        | (?<![^\s。;:!?,(“"])\d{{1,2}}(?:[、.](?!\d)|。)
+        | \d{{1,3}}、(?!\d)
+        | [\d零〇一二两三四五六七八九十]{{1,3}}点
+          (?:半|[\d零〇一二三四五六七八九十]{{1,2}}分?)?(?!钟)
+        | {_FIXED}
+      )
+    | (?P<mask>(?:(?<!\*)\*++(?:\.\*++)?|(?<![A-Za-z\d×])[xX×]{{1,3}}+)[ \t]*(?:{_MASK_UNITS}))
+    | (?P<maskpct>(?<![\d*xX×.%])%)
+    | (?P<maskwan>(?<=[为达计共])万元)
+    | (?P<pct>百分之(?P<pctv>[零〇一二两三四五六七八九十百]{{1,6}}+|{_AR}))
+    | (?P<cheng>(?<![\d{_CNM}])[{_CNM}]成(?![绩员立为功果长效熟本型就不人分]))
+    | (?P<num>
+        (?<![A-Za-z\d.{_CNC}])(?P<a>{_AR}|{_CN})(?P<mul>[万千亿](?![元]))?(?P<aa>余|多)?
+        (?:[ \t]*(?P<u1>%|{_UNIT_RE}))?
+        (?:[ \t]*{_SEP}[ \t]*(?P<b>{_AR}|{_CN})(?P<mul2>[万千亿](?![元]))?(?P<ba>余|多)?)?
+        [ \t]*(?P<unit>%|{_UNIT_RE})?
+        (?P<after>以内|以下|之内|以上|左右|上下|内(?![容部外涵])|之上)?
+      )
+    )
+    """,
+    re.VERBOSE,
+)
+
+_CMP_BEFORE = {
+    "decrease": "减少 下降 降低 压减 精简 缩减 压缩 缩短 减小 削减 减轻 下调 减了 少了 降了",
+    "increase": "增加 提高 增长 提升 上升 增多 增至 扩大 多了 新增",
+    "upper_bound": "不超过 不多于 不高于 不大于 控制在 把控在 控制到 少于 低于 ≤ <= 最多 至多 不超",
+    "lower_bound": "不少于 不低于 不小于 至少 最少 超过 多于 高于 大于 ≥ >= 达到 保证 确保",
+    "approx": "约 大约 大概 近 将近 接近 约为",
+}
+_CMP_WORD = {w: k for k, ws in _CMP_BEFORE.items() for w in ws.split()}
+# 达到/保证/确保 are weak lower bounds ("确保每天1小时") -- kept as lower_bound.
+_CMP_RE = re.compile("|".join(sorted(map(re.escape, _CMP_WORD), key=len, reverse=True)))
+_LEVEL_AFTER_RE = re.compile(r"^(?:了)?[到至为]")
+_CLAUSE_BREAK = re.compile(r"[,;。!?:\n]")
+_AFTER_CMP = {
+    "以内": "upper_bound",
+    "以下": "upper_bound",
+    "之内": "upper_bound",
+    "内": "upper_bound",
+    "以上": "lower_bound",
+    "之上": "lower_bound",
+    "左右": "approx",
+    "上下": "approx",
+}
+_OPEN_QUOTES = "“\"「『‘'"
+_CLOSE_QUOTES = "”\"」』’'"
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A quantity in the text (``text == source[start:end]``)."""
+
+    text: str
+    value: float | None
+    value_max: float | None
+    unit: str
+    comparison: str | None
+    masked: bool
+    start: int
+    end: int
+
+
+def parse_chinese_numeral(s: str) -> float | None:
+    """``九十`` → 90, ``二十五`` → 25, ``两`` → 2, ``一万二千`` → 12000, ``二四`` → 24,
+    ``半`` → 0.5, ``一个半`` → 1.5; ``None`` if ``s`` is not a numeral."""
+    if not s:
+        return None
+    half = 0.0
+    if s.endswith("个半"):
+        s, half = s[:-2], 0.5
+    if s == "半":
+        return 0.5
+    if all(c in _CN_DIGITS for c in s):  # positional: 二〇二三, 二四
+        v = 0
+        for c in s:
+            v = v * 10 + _CN_DIGITS[c]
+        return float(v) + half
+    total = 0
+    section = 0
+    digit = 0
+    for c in s:
+        if c in _CN_DIGITS:
+            digit = _CN_DIGITS[c]
+        elif c in _CN_SMALL:
+            section += (digit or 1) * _CN_SMALL[c]
+            digit = 0
+        elif c in _CN_BIG:
+            total = (total + section + digit) * _CN_BIG[c]
+            section = digit = 0
+        else:
+            return None
+    return float(total + section + digit) + half
+
+
+def _value(s: str) -> float | None:
+    if s[0].isdigit():
+        try:
+            return float(s.replace(",", ""))
+        except ValueError:
+            return None
+    return parse_chinese_numeral(s)
+
+
+_MUL = {"万": 10_000.0, "千": 1_000.0, "亿": 100_000_000.0}
+
+
+def _before_comparison(folded: str, s: int) -> tuple[str | None, bool]:
+    """Nearest comparison keyword before ``s`` in the same clause, and whether it is a
+    'verb + 到/至' level statement."""
+    lo = max(0, s - 12)
+    window = folded[lo:s]
+    breaks = list(_CLAUSE_BREAK.finditer(window))
+    if breaks:
+        window = window[breaks[-1].end() :]
+    found = list(_CMP_RE.finditer(window))
+    if not found:
+        return None, False
+    last = found[-1]
+    kind = _CMP_WORD[last.group()]
+    rest = window[last.end() :]
+    if kind in ("decrease", "increase") and _LEVEL_AFTER_RE.match(rest):
+        return None, True
+    return kind, False
+
+
+def find_numbers(text: str, folded: str) -> list[Quantity]:
+    """All quantities (see module docstring for the rules)."""
+    out: list[Quantity] = []
+    n = len(folded)
+    for m in _NUM_RE.finditer(folded):
+        kind = m.lastgroup
+        if kind == "skip":
+            continue
+        s, e = m.span()
+        if kind == "num":
+            a = m.group("a")
+            unit = m.group("unit") or m.group("u1") or ""
+            b = m.group("b")
+            if b is not None and m.group("unit") is None and m.group("u1") is not None:
+                # "420人到现在" style: the second part is no range without its own unit
+                pass
+            if not any(c in _CN_DIGITS or c == "十" for c in a) and not a[0].isdigit():
+                if a != "半" and not a.endswith("个半"):
+                    continue
+            va = _value(a)
+            if va is None:
+                continue
+            is_cn = not a[0].isdigit()
+            if is_cn:
+                if not unit:
+                    continue
+                if a == "一" and unit not in _ONE_UNITS:
+                    continue
+            if m.group("mul"):
+                if unit in ("万元", "亿元"):
+                    pass
+                else:
+                    va *= _MUL[m.group("mul")]
+            vb = None
+            if b is not None:
+                vb = _value(b)
+                if vb is not None and m.group("mul2"):
+                    vb *= _MUL[m.group("mul2")]
+                if vb is not None and vb < va:
+                    vb = None
+            if unit == "年" and not is_cn and va >= 1000:
+                continue
+            if unit == "万人":
+                unit, va = "人", va * 10_000
+                vb = vb * 10_000 if vb is not None else None
+            # short quoted slogans: “三个一”
+            if s > 0 and folded[s - 1] in _OPEN_QUOTES:
+                close = folded[e : e + 4]
+                if any(q in close for q in _CLOSE_QUOTES):
+                    continue
+            cmp_, level = _before_comparison(folded, s)
+            if not unit and cmp_ is None:
+                continue
+            if cmp_ is None and not level:
+                after = m.group("after")
+                if after:
+                    cmp_ = _AFTER_CMP[after]
+                elif m.group("aa") or m.group("ba"):
+                    cmp_ = "approx"
+            if unit in ("分", "字") and is_cn:
+                continue
+            out.append(Quantity(text[s:e], va, vb, unit, cmp_, False, s, e))
+        elif kind == "pct":
+            v = _value(m.group("pctv"))
+            cmp_, _ = _before_comparison(folded, s)
+            out.append(Quantity(text[s:e], v, None, "%", cmp_, False, s, e))
+        elif kind == "cheng":
+            v = parse_chinese_numeral(folded[s])
+            cmp_, _ = _before_comparison(folded, s)
+            out.append(Quantity(text[s:e], (v or 0) * 10, None, "%", cmp_, False, s, e))
+        else:  # masked
+            raw = folded[s:e]
+            if kind == "maskpct":
+                unit = "%"
+            elif kind == "maskwan":
+                unit = "万元"
+            else:
+                unit = raw.lstrip("*.xX× \t")
+            cmp_, _ = _before_comparison(folded, s)
+            out.append(Quantity(text[s:e], None, None, unit, cmp_, True, s, e))
+        if e >= n:
+            break
+    return out

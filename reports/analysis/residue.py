@@ -1,0 +1,78 @@
+"""Text pasted from template (范文) websites.
+
+A marker (``由会员分享``, ``请在…搜索``, ``下面是小编为大家整理的``, ``相关范文推荐``, ``精选N篇``,
+``本文由…``, ``文章来源``, ``作者：…``/``时间：2023-…`` lines, ``发布时间``, ``免费下载``,
+``点击…查看``, ``word文档下载``, a URL, ``猜您喜欢``, collection titles such as
+``…工作总结3`` / ``…总结篇二`` / ``…大全(17篇)`` / ``——语文减负工作总结3篇`` …) flags the whole
+line when the line is short (≤ 150 characters, the usual case: site chrome sits on its own
+line) and otherwise the sentence holding the marker.  Overlapping spans are merged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Residue", "find_residue"]
+
+_MARKERS = re.compile(
+    r"""
+      由会员分享 | 会员上传 | 请在[^\n。]{0,30}?搜索 | 搜索[^\n。]{0,12}?(?:即可|获取)
+    | 下面是小编 | 小编为大家 | 小编整理 | 小编精心 | 供大家参考 | 欢迎阅读 | 欢迎借鉴
+    | 相关范文推荐 | 相关推荐 | 猜您喜欢 | 猜你喜欢 | 热门推荐 | 推荐阅读 | 延伸阅读 | 相关文章
+    | 精选\d+篇 | 通用\d+篇 | 范文\d+篇 | [(\[]\d{1,4}篇[)\]] | (?<!\d)\d{1,4}+篇(?:范文|汇总|合集)
+    | 本文由 | 文章来源 | 来源于网络 | 本DOCX文档 | 本文档由 | 文档由 | 海量范文 | 范文网 | 中词库
+    | (?m:^)[ \t]*(?:作者|发布时间|发布日期|更新时间|来源|编辑|责任编辑)[ \t]*:
+    | 时间[ \t]*:[ \t]*(?:19|20)\d{2}-\d{1,2}-\d{1,2} | 作者[ \t]*:[^\n]{1,20}?(?:时间|\d{4}-)
+    | 免费下载 | 下载到电脑 | 方便收藏和打印 | word文档下载 | 下载word
+    | 点击[^\n。]{0,12}?(?:查看|下载|阅读|进入)
+    | 全文完整 | 全文阅读 | 完整版下载 | 复制链接 | 收藏本文
+    | 如果你对[^\n。]{0,20}?感到 | 不妨看看以下 | 或许会有所启发 | 以下是[^\n。]{0,20}?整理的
+    | https?://\S+ | www\.[A-Za-z0-9.-]+
+    | (?m:^)[ \t]*——[^\n]{0,30}?\d+篇[ \t]*(?m:$)
+    | (?m:^)[^\n]{2,30}?(?:总结|报告|汇报|体会|方案|范文)[ \t]*
+      (?:\d{1,2}|篇[一二三四五六七八九十]+)[ \t]*(?m:$)
+    | (?m:^)[^\n]{2,30}?大全[ \t]*[(（]?\d*篇?[)）]?[ \t]*(?m:$)
+    | (?m:^)[ \t]*第[一二三四五六七八九十]+篇[ \t]*:
+    """,
+    re.VERBOSE,
+)
+_SENT_END = re.compile(r"[。!?]")
+
+
+@dataclass(frozen=True, slots=True)
+class Residue:
+    """A residue passage (``text == source[start:end]``)."""
+
+    text: str
+    start: int
+    end: int
+
+
+def find_residue(text: str, folded: str) -> list[Residue]:
+    """Lines or sentences that carry template-website residue."""
+    spans: list[tuple[int, int]] = []
+    n = len(folded)
+    for m in _MARKERS.finditer(folded):
+        ls = folded.rfind("\n", 0, m.start()) + 1
+        le = folded.find("\n", m.end())
+        if le < 0:
+            le = n
+        if le - ls > 150:
+            # long line: only the sentence holding the marker
+            ss = ls
+            for sm in _SENT_END.finditer(folded, ls, m.start()):
+                ss = sm.end()
+            em = _SENT_END.search(folded, m.end(), le)
+            ls, le = ss, (em.end() if em else le)
+        while ls < le and folded[ls] in " \t\r":
+            ls += 1
+        while le > ls and folded[le - 1] in " \t\r":
+            le -= 1
+        if le <= ls:
+            continue
+        if spans and ls <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], le))
+        else:
+            spans.append((ls, le))
+    return [Residue(text[s:e], s, e) for s, e in spans]
