@@ -11,6 +11,7 @@ from reports.selectors import user_role, user_unit
 MENU: list[tuple[str, str, tuple[str, ...]]] = [
     # (label, url name, roles that see it); superusers see everything
     ("首页", "home", (Role.SUBMITTER, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)),
+    ("填报任务", "campaign_list", (Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)),
     ("单位", "org_list", (Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)),
     ("导入单位和账号", "org_import", (Role.ADMIN,)),
     ("审计日志", "audit_log", (Role.ADMIN,)),

@@ -130,6 +130,220 @@ def seed_accounts() -> list[DemoAccount]:
 
 
 def seed() -> dict[str, int]:
+    from reports import catalogue
+    from reports.models import ChecklistItemDefinition, IndicatorDefinition
+
+    # Normally loaded by migration 0003; re-applied so a flushed database still has them.
+    catalogue.load(IndicatorDefinition, ChecklistItemDefinition)
     units = seed_orgs()
     seed_accounts()
-    return {"units": len(units), "accounts": len(ACCOUNTS)}
+    reports = seed_campaigns()
+    return {"units": len(units), "accounts": len(ACCOUNTS), **reports}
+
+
+# ---------------------------------------------------------------- campaigns and reports
+
+CAMPAIGN_TITLE = "青山县2025—2026学年第一学期落实“双减”工作自查"
+PREVIOUS_TITLE = "青山县2024—2025学年第二学期落实“双减”工作自查"
+DEMO_INDICATORS = [
+    "homework_grade12",
+    "homework_grade36",
+    "homework_junior",
+    "enrolment",
+    "after_school_days",
+    "after_school_students",
+    "after_school_rate",
+    "pe_minutes",
+    "phones_managed",
+]
+DEMO_CHECKLIST = [
+    "hw_no_grade12",
+    "hw_no_punishment",
+    "hw_no_parent_grading",
+    "hw_published",
+    "as_every_day",
+    "as_voluntary",
+    "as_no_new_content",
+    "five_phone",
+    "five_sleep",
+    "five_physical",
+]
+
+_MEASURES = [
+    "学校成立了由校长任组长的“双减”工作领导小组，制定作业管理、课后服务等{n}项制度。",
+    "各年级建立作业公示制度，教研组每周集体研讨作业设计，推行分层作业和实践性作业。",
+    "课后服务每周开展{days}天，开设书法、篮球、科学实验等{clubs}个社团，学生自愿报名参加。",
+    "落实每天校内体育活动不少于{pe}分钟，大课间跑操和体育课相结合。",
+    "学生手机实行家长书面申请、校内统一保管，课堂上不使用手机。",
+    "通过家长会、家访和致家长一封信宣传“双减”政策，引导家长树立科学育儿观念。",
+]
+_PROBLEMS = [
+    "个别教师作业设计能力不足，分层作业质量参差不齐。",
+    "课后服务师资紧张，艺术类、科技类课程开设不够丰富。",
+    "部分家长仍存在焦虑情绪，课外自行给孩子增加练习。",
+    "学校场地有限，雨天体育活动难以保证时长。",
+]
+_NEXT = [
+    "加强作业设计培训，每学期开展一次作业设计评比，提高作业质量。",
+    "引进校外优质资源，拓展课后服务课程，满足学生多样化需求。",
+    "加强家校沟通，定期召开家长座谈会，缓解家长焦虑。",
+    "统筹安排室内体育活动，确保学生每天锻炼时间。",
+]
+
+
+def _demo_report_content(campaign, school, seed: int) -> dict:
+    """A plausible, generated report for one school (no corpus text)."""
+    import random
+
+    rng = random.Random(seed)
+    enrolment = rng.randrange(300, 2400, 10)
+    students = int(enrolment * rng.uniform(0.8, 0.98))
+    values = {
+        "enrolment": enrolment,
+        "after_school_days": 5,
+        "after_school_students": students,
+        "pe_minutes": rng.choice([60, 60, 70, 90]),
+        "phones_managed": True,
+    }
+    if school.school_type in ("primary", "nine_year"):
+        values.update(homework_grade12=0, homework_grade36=rng.choice([40, 45, 50, 60]))
+    if school.school_type in ("junior", "nine_year", "complete"):
+        values["homework_junior"] = rng.choice([60, 75, 80, 90])
+    fill = {
+        "n": rng.randint(5, 12),
+        "days": 5,
+        "clubs": rng.randint(8, 30),
+        "pe": values["pe_minutes"],
+    }
+    measures = [m.format(**fill) for m in rng.sample(_MEASURES, 4)]
+    achievements = "".join(measures) + (
+        f"目前全校{enrolment}名学生中有{students}人参加课后服务，"
+        f"参与率{students / enrolment * 100:.1f}%。"
+    )
+    answers = {code: {"answer": "done", "note": ""} for code in DEMO_CHECKLIST}
+    if seed % 3 == 0:
+        answers["as_no_new_content"] = {"answer": "partial", "note": "个别班级课后服务时间讲评试卷"}
+    return {
+        "sections": {
+            "achievements": achievements,
+            "problems": "".join(rng.sample(_PROBLEMS, 2)),
+            "next_steps": "".join(rng.sample(_NEXT, 2)),
+        },
+        "indicator_values": {k: v for k, v in values.items()},
+        "checklist_answers": answers,
+    }
+
+
+def _school_submitter(school: Organization) -> User:
+    """Every seeded school with a report gets its own 填报员, as real schools have."""
+    username = f"school-{school.code}"
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, first_name=f"{school.name}填报员")
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    Membership.objects.update_or_create(
+        user=user, defaults={"organization": school, "role": Role.SUBMITTER}
+    )
+    return user
+
+
+def _campaign(title: str, period: str, opens_at, deadline, issuer, status: str):
+    from reports.models import Campaign, ChecklistItemDefinition, IndicatorDefinition
+
+    campaign = Campaign.objects.filter(title=title, target_unit=issuer).first()
+    if campaign is None:
+        campaign = Campaign.objects.create(
+            title=title,
+            period=period,
+            notice=(
+                "各学校：为深入落实“双减”工作要求，现组织开展本学期自查。请各校对照自查清单"
+                "逐项自查，如实填写主要指标，按时提交自查报告。已在系统中的学校信息和上一期"
+                "数据无需重复填报。"
+            ),
+            topic="shuangjian",
+            issuer=issuer,
+            target_unit=issuer,
+            opens_at=opens_at,
+            deadline=deadline,
+            status="draft",
+        )
+        campaign.indicators.set(IndicatorDefinition.objects.filter(code__in=DEMO_INDICATORS))
+        campaign.checklist_items.set(
+            ChecklistItemDefinition.objects.filter(code__in=DEMO_CHECKLIST)
+        )
+    return campaign
+
+
+def seed_campaigns() -> dict[str, int]:
+    """One closed earlier campaign and one open campaign for 青山县, with reports."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from reports.choices import CampaignStatus, ReportState
+    from reports.models import Report
+    from reports.services.reports import campaign_close, campaign_publish, report_save_draft
+    from reports.workflow import report_submit
+
+    tz = ZoneInfo("Asia/Shanghai")
+    today = timezone.localdate()
+    county = Organization.objects.get(code=COUNTIES[0][0])
+    admin = User.objects.get(username="demo-admin")
+
+    def at(day_offset: int, hour: int):
+        return datetime.combine(today + timedelta(days=day_offset), time(hour), tzinfo=tz)
+
+    previous = _campaign(
+        PREVIOUS_TITLE, "2024—2025学年第二学期", at(-200, 8), at(-180, 17), county, "draft"
+    )
+    current = _campaign(
+        CAMPAIGN_TITLE, "2025—2026学年第一学期", at(-7, 8), at(10, 17), county, "draft"
+    )
+    submitted = 0
+    schools = list(
+        Organization.objects.filter(path__startswith=county.path, kind="school").order_by("code")
+    )
+    for campaign, count in ((previous, len(schools)), (current, 10)):
+        if campaign.status == CampaignStatus.DRAFT:
+            # Publishing before the deadline; the earlier campaign is back-dated by moving
+            # its window around the submissions, then closed.
+            real_open, real_deadline = campaign.opens_at, campaign.deadline
+            if campaign is previous:
+                campaign.opens_at, campaign.deadline = at(-1, 8), at(30, 17)
+                campaign.save(update_fields=["opens_at", "deadline"])
+            campaign_publish(campaign=campaign, actor=admin)
+            for index, school in enumerate(schools[:count]):
+                if campaign is current and school.code in ("4301011001", "4301011002"):
+                    continue  # the demo accounts' schools fill their own
+                report = Report.objects.get(campaign=campaign, organization=school)
+                if report.state != ReportState.DRAFT:
+                    continue
+                user = _school_submitter(school)
+                content = _demo_report_content(campaign, school, seed=index + campaign.pk * 100)
+                report_save_draft(
+                    report_id=report.pk, actor=user, revision=report.revision, **content
+                )
+                report_submit(report_id=report.pk, actor=user)
+                submitted += 1
+            if campaign is previous:
+                campaign.opens_at, campaign.deadline = real_open, real_deadline
+                campaign.save(update_fields=["opens_at", "deadline"])
+                campaign_close(campaign=campaign, actor=admin)
+    # demo-school has a started draft in the open campaign.
+    school = Organization.objects.get(code="4301011001")
+    draft = Report.objects.get(campaign=current, organization=school)
+    if draft.revision == 0:
+        user = User.objects.get(username="demo-school")
+        report_save_draft(
+            report_id=draft.pk,
+            actor=user,
+            revision=0,
+            sections={
+                "achievements": "本学期学校继续落实“双减”要求，完善作业公示制度。",
+                "problems": "",
+                "next_steps": "",
+            },
+        )
+    return {"submitted": submitted}

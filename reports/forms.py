@@ -2,6 +2,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from reports.choices import RectificationStatus
+from reports.models import Campaign
+
 
 class OrgImportForm(forms.Form):
     sheet = forms.FileField(
@@ -23,3 +26,118 @@ class OrgImportForm(forms.Form):
         if sheet.size > 10 * 1024 * 1024:
             raise forms.ValidationError("表格文件不能超过 10 MB")
         return sheet
+
+
+class CampaignForm(forms.ModelForm):
+    """A bureau creates a 填报任务. Sections are typed one title per line."""
+
+    section_titles = forms.CharField(
+        label="报告栏目",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        initial="自查情况及成效\n存在的问题\n下一步整改措施",
+        help_text="每行一个栏目标题，学校按栏目填写",
+    )
+    target_school_types = forms.MultipleChoiceField(
+        label="限定学段",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="不选表示所有学段",
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "title",
+            "period",
+            "topic",
+            "notice",
+            "notice_file",
+            "target_unit",
+            "target_school_types",
+            "opens_at",
+            "deadline",
+            "indicators",
+            "checklist_items",
+        ]
+        widgets = {
+            "opens_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "deadline": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "indicators": forms.CheckboxSelectMultiple,
+            "checklist_items": forms.CheckboxSelectMultiple,
+            "notice": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, units=None, **kwargs) -> None:
+        from reports.choices import OrgKind, SchoolType
+
+        super().__init__(*args, **kwargs)
+        self.fields["target_school_types"].choices = SchoolType.choices
+        if units is not None:
+            self.fields["target_unit"].queryset = units.exclude(kind=OrgKind.SCHOOL)
+        self.fields["target_unit"].help_text = "该单位下属的所有学校都要填报"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_notice_file(self):
+        upload = self.cleaned_data.get("notice_file")
+        if upload and hasattr(upload, "size") and upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError("通知附件不能超过 20 MB")
+        return upload
+
+    def clean(self):
+        from django.utils import timezone
+
+        cleaned = super().clean()
+        opens_at, deadline = cleaned.get("opens_at"), cleaned.get("deadline")
+        if opens_at and deadline and deadline <= opens_at:
+            self.add_error("deadline", "截止时间必须晚于开始时间")
+        if deadline:
+            hour = timezone.localtime(deadline).hour
+            if not 8 <= hour < 20 and not (hour == 20 and timezone.localtime(deadline).minute == 0):
+                self.add_error("deadline", "截止时间请设在工作时间（8:00—20:00），避免学校深夜赶报")
+        return cleaned
+
+    def sections(self) -> list[dict[str, str]]:
+        from reports.analysis.sections import classify_title
+
+        keys = {"work_done": "achievements", "problems": "problems", "next_steps": "next_steps"}
+        result, used = [], set()
+        lines = [ln.strip() for ln in self.cleaned_data["section_titles"].splitlines()]
+        for index, title in enumerate(line for line in lines if line):
+            kind = classify_title(title)
+            key = keys.get(kind, kind) if kind != "other" else f"s{index + 1}"
+            if key in used:
+                key = f"{key}_{index + 1}"
+            used.add(key)
+            result.append({"key": key, "title": title, "kind": kind, "guidance": ""})
+        return result
+
+
+class DocumentImportForm(forms.Form):
+    document = forms.FileField(
+        label="已写好的报告文件", help_text="支持 Word（.docx）、PDF 或纯文本（.txt）"
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="附件", help_text="可选。PDF、Word、Excel、PPT 或图片")
+
+
+class RectificationForm(forms.Form):
+    item_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    problem = forms.CharField(label="问题", widget=forms.Textarea(attrs={"rows": 2}))
+    measure = forms.CharField(
+        label="整改措施", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = forms.CharField(label="责任人", required=False, max_length=60)
+    due_date = forms.DateField(
+        label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(
+        label="状态",
+        choices=[c for c in RectificationStatus.choices if c[0] != RectificationStatus.VERIFIED],
+    )

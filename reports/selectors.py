@@ -83,3 +83,93 @@ def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
     if unit is None:
         return events.none()
     return events.filter(organization__path__startswith=unit.path)
+
+
+def campaigns_visible_to(user: User):
+    """Campaigns whose target subtree meets the user's: issued above and covering the user's
+    unit, or aimed at units below it. Drafts are only seen by staff of the issuing unit's tree.
+    """
+    from django.db.models import F, Q, Value
+    from django.db.models.functions import StrIndex
+
+    from reports.choices import CampaignStatus
+    from reports.models import Campaign
+
+    campaigns = Campaign.objects.select_related("issuer", "target_unit")
+    if user.is_superuser:
+        return campaigns
+    unit = user_unit(user)
+    if unit is None:
+        return campaigns.none()
+    covering = campaigns.annotate(covers=StrIndex(Value(unit.path), F("target_unit__path"))).filter(
+        covers=1
+    )
+    below = Q(target_unit__path__startswith=unit.path)
+    visible = campaigns.filter(Q(pk__in=covering.values("pk")) | below)
+    return visible.exclude(Q(status=CampaignStatus.DRAFT) & ~Q(issuer__path__startswith=unit.path))
+
+
+def reports_visible_to(user: User):
+    from reports.models import Report
+
+    return scope_to_user(
+        Report.objects.select_related("campaign", "organization"), user, via="organization"
+    )
+
+
+def school_tasks(user: User):
+    """The school's reports in published or closed campaigns: open tasks first, then by
+    deadline (soonest first), closed tasks after them, latest first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from reports.choices import CampaignStatus
+
+    unit = user_unit(user)
+    if unit is None or not unit.is_school:
+        return []
+    return (
+        reports_visible_to(user)
+        .filter(organization=unit)
+        .exclude(campaign__status=CampaignStatus.DRAFT)
+        .annotate(
+            closed=Case(
+                When(campaign__status=CampaignStatus.CLOSED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("closed", "campaign__deadline")
+    )
+
+
+def previous_report(report):
+    """The same school's report of the latest earlier campaign it submitted."""
+    from reports.models import Report
+
+    return (
+        Report.objects.filter(organization_id=report.organization_id, version__gt=0)
+        .exclude(pk=report.pk)
+        .filter(campaign__deadline__lt=report.campaign.deadline)
+        .select_related("campaign")
+        .order_by("-campaign__deadline")
+        .first()
+    )
+
+
+def rectifications_for_report(report):
+    """This report's items plus the school's items still open from earlier campaigns."""
+    from django.db.models import Q
+
+    from reports.choices import RectificationStatus
+    from reports.models import RectificationItem
+
+    still_open = Q(status__in=[RectificationStatus.OPEN, RectificationStatus.IN_PROGRESS])
+    return (
+        RectificationItem.objects.filter(organization_id=report.organization_id)
+        .filter(
+            Q(report=report)
+            | (still_open & Q(report__campaign__deadline__lt=report.campaign.deadline))
+        )
+        .select_related("report__campaign")
+        .order_by("report__campaign__deadline", "pk")
+    )

@@ -32,6 +32,10 @@ from reports.services.org_import import ImportRejected, SheetError, org_import, 
 def home(request: HttpRequest) -> HttpResponse:
     unit = user_unit(request.user)
     context = {"unit": unit, "role": user_role(request.user)}
+    if unit is not None and unit.is_school:
+        from reports.report_views import school_home_context
+
+        context.update(school_home_context(request))
     if unit is not None and is_bureau_staff(request.user):
         below = units_visible_to(request.user).exclude(pk=unit.pk)
         context["unit_counts"] = below.aggregate(

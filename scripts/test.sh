@@ -63,6 +63,7 @@ export CELERY_BROKER_URL="redis://127.0.0.1:$REDISPORT/0"
 export TEST_REDIS_PORT="$REDISPORT"
 export SECRET_KEY="test-only-secret-key"
 export DEBUG=0
+export FAST_PASSWORD_HASHER=1
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 export MEDIA_ROOT="$WORK/media"
 

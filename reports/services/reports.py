@@ -1,0 +1,244 @@
+"""Writes on campaigns and reports (the state changes themselves live in ``reports.workflow``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from reports import indicators
+from reports.audit import audit_record
+from reports.choices import Answer, CampaignStatus, OrgKind, ReportState
+from reports.models import (
+    Attachment,
+    Campaign,
+    Organization,
+    RectificationItem,
+    Report,
+    User,
+)
+from reports.workflow import NotAllowed, WorkflowError, can_edit
+
+
+class EditConflict(WorkflowError):
+    """Someone saved the draft since this editor loaded it."""
+
+    def __init__(self, current: Report) -> None:
+        super().__init__("这份草稿已被他人修改，您的内容没有覆盖对方的内容")
+        self.current = current
+
+
+def target_schools(campaign: Campaign):
+    schools = Organization.objects.filter(
+        kind=OrgKind.SCHOOL, path__startswith=campaign.target_unit.path
+    )
+    if campaign.target_school_types:
+        schools = schools.filter(school_type__in=campaign.target_school_types)
+    return schools
+
+
+@transaction.atomic
+def campaign_publish(*, campaign: Campaign, actor: User, request: HttpRequest | None = None) -> int:
+    """Make the campaign visible to every target school: one empty report each. Idempotent."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise WorkflowError("任务已关闭，不能再发布")
+    campaign.status = CampaignStatus.PUBLISHED
+    campaign.published_at = campaign.published_at or timezone.now()
+    campaign.save(update_fields=["status", "published_at"])
+    reports = [Report(campaign=campaign, organization=s) for s in target_schools(campaign)]
+    Report.objects.bulk_create(reports, ignore_conflicts=True, batch_size=1000)
+    audit_record(
+        action="campaign_publish",
+        actor=actor,
+        target=campaign.title,
+        organization=campaign.issuer,
+        detail={"schools": len(reports)},
+        request=request,
+    )
+    return len(reports)
+
+
+@transaction.atomic
+def campaign_close(*, campaign: Campaign, actor: User, request: HttpRequest | None = None) -> None:
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign.status = CampaignStatus.CLOSED
+    campaign.closed_at = timezone.now()
+    campaign.save(update_fields=["status", "closed_at"])
+    audit_record(
+        action="campaign_close",
+        actor=actor,
+        target=campaign.title,
+        organization=campaign.issuer,
+        request=request,
+    )
+
+
+@transaction.atomic
+def report_save_draft(
+    *,
+    report_id: int,
+    actor: User,
+    revision: int,
+    sections: dict[str, str] | None = None,
+    indicator_values: dict[str, Any] | None = None,
+    checklist_answers: dict[str, dict[str, str]] | None = None,
+) -> Report:
+    """Save what the school typed. ``revision`` is the one the editor loaded: if someone
+    saved since, nothing is written and ``EditConflict`` carries the current content."""
+    report = Report.objects.select_for_update().select_related("campaign").get(pk=report_id)
+    if not can_edit(actor, report):
+        raise NotAllowed("这份报告当前不能修改（已提交或不属于本校）")
+    if revision != report.revision:
+        raise EditConflict(report)
+    changed = False
+    for field, value in (
+        ("sections", sections),
+        ("indicator_values", indicator_values),
+        ("checklist_answers", checklist_answers),
+    ):
+        if value is not None and value != getattr(report, field):
+            setattr(report, field, value)
+            changed = True
+    if changed:
+        report.revision += 1
+        report.updated_by = actor
+        report.save()
+    return report
+
+
+@transaction.atomic
+def report_copy_forward(*, report_id: int, actor: User) -> list[str]:
+    """Fill the empty sections and indicator fields from the school's previous report.
+
+    Decision: only empty places are filled, so nothing the school already typed is lost.
+    Returns the labels of what was copied.
+    """
+    from reports.selectors import previous_report
+
+    report = Report.objects.select_for_update().select_related("campaign").get(pk=report_id)
+    if not can_edit(actor, report):
+        raise NotAllowed("这份报告当前不能修改")
+    previous = previous_report(report)
+    if previous is None:
+        raise WorkflowError("没有找到本校以前提交过的报告")
+    source = previous.versions.order_by("-number").first()
+    copied = []
+    sections = dict(report.sections)
+    old_by_kind = {s["kind"]: s["key"] for s in previous.campaign.sections}
+    for section in report.campaign.sections:
+        key = section["key"]
+        old_key = key if key in source.sections else old_by_kind.get(section["kind"])
+        if not (sections.get(key) or "").strip() and (source.sections.get(old_key) or "").strip():
+            sections[key] = source.sections[old_key]
+            copied.append(section["title"])
+    values = dict(report.indicator_values)
+    wanted = set(report.campaign.indicators.values_list("code", flat=True))
+    for code, value in source.indicator_values.items():
+        if code in wanted and values.get(code) is None and value is not None:
+            values[code] = value
+            copied.append(code)
+    if copied:
+        report.sections, report.indicator_values = sections, values
+        report.revision += 1
+        report.updated_by = actor
+        report.save()
+    return copied
+
+
+def report_errors(report: Report) -> dict[str, str]:
+    """Everything that stops a submission, keyed by form field name, in Chinese."""
+    errors: dict[str, str] = {}
+    for section in report.campaign.sections:
+        if not (report.sections.get(section["key"]) or "").strip():
+            errors[f"section_{section['key']}"] = f"请填写“{section['title']}”"
+    definitions = indicators.applicable(report.campaign.indicators.all(), report.organization)
+    values = {}
+    for definition in definitions:
+        raw = report.indicator_values.get(definition.code)
+        value, problem = indicators.parse_value(definition, raw)
+        if problem:
+            errors[f"ind_{definition.code}"] = f"{problem}（现在填的是“{raw}”）"
+            continue
+        if value is None:
+            if definition.code != "after_school_rate" and definition.kind != "time":
+                errors[f"ind_{definition.code}"] = f"请填写“{definition.label}”"
+            continue
+        values[definition.code] = value
+        problem = indicators.bound_error(definition, value)
+        if problem:
+            errors[f"ind_{definition.code}"] = problem
+    asked = {d.code for d in definitions}
+    for code, message in indicators.consistency_errors(values).items():
+        if code in asked:
+            errors.setdefault(f"ind_{code}", message)
+    for item in report.campaign.checklist_items.all():
+        answer = report.checklist_answers.get(item.code) or {}
+        if answer.get("answer") not in Answer.values:
+            errors[f"chk_{item.code}"] = "请选择落实情况"
+        elif (
+            answer["answer"] in (Answer.PARTIAL, Answer.NOT_DONE)
+            and not answer.get("note", "").strip()
+        ):
+            errors[f"note_{item.code}"] = "选择“部分落实”或“未落实”时，请说明情况"
+    return errors
+
+
+def report_values_for_submit(report: Report) -> dict[str, Any]:
+    return {**report.indicator_values, **indicators.computed_values(report.indicator_values)}
+
+
+@transaction.atomic
+def rectification_save(
+    *,
+    report: Report,
+    actor: User,
+    item_id: int | None,
+    problem: str,
+    measure: str,
+    owner: str,
+    due_date,
+    status: str,
+) -> RectificationItem:
+    """Add an item to this report, or update one of this school's items (own or carried)."""
+    if not can_edit(actor, report):
+        raise NotAllowed("这份报告当前不能修改")
+    if item_id:
+        item = RectificationItem.objects.select_for_update().get(
+            pk=item_id, organization_id=report.organization_id
+        )
+    else:
+        item = RectificationItem(organization_id=report.organization_id, report=report)
+    item.problem, item.measure, item.owner = problem, measure, owner
+    item.due_date, item.status = due_date, status
+    item.save()
+    return item
+
+
+@transaction.atomic
+def attachment_add(
+    *, report: Report, actor: User, data: bytes, filename: str, max_bytes: int
+) -> Attachment:
+    from django.core.files.base import ContentFile
+
+    from reports.documents import check_attachment
+
+    if not can_edit(actor, report):
+        raise NotAllowed("这份报告当前不能修改")
+    content_type, safe_name = check_attachment(data, filename, len(data), max_bytes)
+    attachment = Attachment(
+        report=report,
+        original_name=safe_name,
+        content_type=content_type,
+        size=len(data),
+        uploaded_by=actor,
+    )
+    attachment.file.save(safe_name, ContentFile(data), save=False)
+    attachment.save()
+    return attachment
+
+
+def report_is_started(report: Report) -> bool:
+    return report.revision > 0 or report.state != ReportState.DRAFT

@@ -1,0 +1,80 @@
+"""demo-school, on a phone: import a Word document, confirm the split, fill, submit."""
+
+import io
+
+import pytest
+
+from tests.corpus import corpus_lines
+
+pytestmark = pytest.mark.browser
+
+
+def corpus_docx(path) -> str:
+    from docx import Document
+
+    document = Document()
+    for line in corpus_lines("000_d39a55706873b679.txt", 1, 12):
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+def login(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "jianfu2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_demo_school_imports_confirms_fills_and_submits(live_server, demo_data, phone, tmp_path):
+    from reports.models import Report
+
+    base = live_server.url
+    login(phone, base, "demo-school")
+    phone.get_by_text("2025—2026学年第一学期落实", exact=False).click()
+    phone.wait_for_selector("#report-form")
+
+    phone.get_by_role("link", name="导入已写好的 Word/PDF").click()
+    phone.set_input_files("input[name=document]", corpus_docx(tmp_path / "自查报告.docx"))
+    phone.get_by_role("button", name="上传并分栏").click()
+    phone.wait_for_selector("text=确认导入")
+    # The split as the school sees it before confirming: each heading in its place.
+    assert "精简会议方面" in phone.input_value("textarea[name=section_achievements]")
+    problems = phone.input_value("textarea[name=section_problems]")
+    assert problems.startswith("1、纸质公文文件的印发还比较多") and "精简会议" not in problems
+    assert "加强会议的统筹整合" in phone.input_value("textarea[name=section_next_steps]")
+    assert "为基层减负的工作总结1" in phone.locator("pre").first.inner_text()  # preamble kept out
+    # The school adjusts the split before confirming.
+    phone.fill("textarea[name=section_problems]", problems + "\n3、课后服务师资紧张。")
+    phone.get_by_role("button", name="确认导入").click()
+    phone.wait_for_selector("text=已按您确认的分栏导入草稿")
+    values = {
+        "ind_homework_grade12": "0",
+        "ind_homework_grade36": "50",
+        "ind_enrolment": "600",
+        "ind_after_school_days": "5",
+        "ind_after_school_students": "540",
+        "ind_pe_minutes": "60",
+    }
+    for name, value in values.items():
+        phone.fill(f"input[name={name}]", value)
+    phone.select_option("select[name=ind_phones_managed]", "yes")
+    for radio in phone.locator("input[type=radio][value=done]").all():
+        radio.check()
+    phone.wait_for_selector("#save-status >> text=已保存", timeout=20_000)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+    phone.locator("#submit-report").click()
+    phone.wait_for_selector("text=等待教育局审核")
+    assert phone.locator("#report-state").inner_text() == "已提交"
+    report = Report.objects.get(organization__code="4301011001", campaign__status="published")
+    assert report.state == "submitted" and report.version == 1
+    assert report.indicator_values["after_school_rate"] == 90.0
+    version = report.versions.get()
+    assert version.sections["problems"].endswith(
+        "2、会议议事的统筹性和计划性还不够,还存在随时、随行、随意开会的现象。\n3、课后服务师资紧张。"
+    )
+    assert "\r" not in version.text
