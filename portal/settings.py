@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "reports",
 ]
 
@@ -149,6 +152,37 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
+
+CELERY_TASK_ROUTES = {
+    "reports.analyze_version": {"queue": "analysis"},
+    "reports.reanalyze_campaign": {"queue": "analysis"},
+    "reports.run_export": {"queue": "exports"},
+}
+CELERY_BEAT_SCHEDULE = {
+    # A submission made while the broker was down is analysed once it is back.
+    "requeue-pending-analyses": {"task": "reports.requeue_pending_analyses", "schedule": 300.0},
+    # Hourly; the task itself only sends between 08:00 and 20:00 Asia/Shanghai.
+    "deadline-reminders": {"task": "reports.send_deadline_reminders", "schedule": 3600.0},
+    "purge-expired-exports": {"task": "reports.purge_expired_exports", "schedule": 6 * 3600.0},
+}
+ANALYSIS_TIME_LIMIT = env_int("ANALYSIS_TIME_LIMIT", 120)  # seconds per analysis task
+EXPORT_EXPIRE_DAYS = env_int("EXPORT_EXPIRE_DAYS", 7)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "减负自查报告平台 数据接口",
+    "DESCRIPTION": "只读接口：任务进度、报告指标与自查清单、分析标记。按账号所属单位限定范围。",
+    "VERSION": "1",
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -92,3 +92,15 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def eager_celery():
+    """Run Celery tasks in-process for one test (the suite otherwise talks to a real Redis
+    with no worker, so ``.delay()`` only enqueues). End-to-end tests start a real worker."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

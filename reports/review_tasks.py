@@ -1,0 +1,1 @@
+"""Celery tasks of the review workflow: notifications and deadline reminders."""
