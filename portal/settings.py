@@ -160,12 +160,16 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_BEAT_SCHEDULE = {
     # A submission made while the broker was down is analysed once it is back.
-    "requeue-pending-analyses": {"task": "reports.requeue_pending_analyses", "schedule": 300.0},
+    "requeue-pending-analyses": {
+        "task": "reports.requeue_pending_analyses",
+        "schedule": float(env_int("ANALYSIS_REQUEUE_SECONDS", 300)),
+    },
     # Hourly; the task itself only sends between 08:00 and 20:00 Asia/Shanghai.
     "deadline-reminders": {"task": "reports.send_deadline_reminders", "schedule": 3600.0},
     "purge-expired-exports": {"task": "reports.purge_expired_exports", "schedule": 6 * 3600.0},
 }
 ANALYSIS_TIME_LIMIT = env_int("ANALYSIS_TIME_LIMIT", 120)  # seconds per analysis task
+ANALYSIS_STALE_SECONDS = env_int("ANALYSIS_STALE_SECONDS", 120)  # pending this long → resend
 EXPORT_EXPIRE_DAYS = env_int("EXPORT_EXPIRE_DAYS", 7)
 
 REST_FRAMEWORK = {

@@ -3,7 +3,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from reports.models import AuditEvent, Membership, Organization, User
+from reports.models import (
+    AuditEvent,
+    Campaign,
+    ChecklistItemDefinition,
+    IndicatorDefinition,
+    Membership,
+    Organization,
+    ReferenceText,
+    User,
+)
 
 
 class MembershipInline(admin.StackedInline):
@@ -41,3 +50,51 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(IndicatorDefinition)
+class IndicatorDefinitionAdmin(admin.ModelAdmin):
+    list_display = ["code", "label", "unit", "group", "kind", "policy_min", "policy_max", "order"]
+    list_filter = ["group", "kind"]
+    search_fields = ["code", "label"]
+
+
+@admin.register(ChecklistItemDefinition)
+class ChecklistItemDefinitionAdmin(admin.ModelAdmin):
+    list_display = ["code", "text", "topic", "order"]
+    list_filter = ["topic"]
+    search_fields = ["code", "text"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "period", "topic", "target_unit", "deadline", "status"]
+    list_filter = ["status", "topic"]
+    actions = ["reanalyze"]
+
+    @admin.action(description="重新分析所选任务的全部报告（后台运行）")
+    def reanalyze(self, request, queryset):
+        from reports.tasks import reanalyze_campaign
+
+        for campaign in queryset:
+            try:
+                reanalyze_campaign.delay(campaign.pk)
+            except Exception:  # broker down: run the (quick) enqueueing here instead
+                reanalyze_campaign(campaign.pk)
+        self.message_user(request, "已安排重新分析，结果会陆续更新")
+
+
+@admin.register(ReferenceText)
+class ReferenceTextAdmin(admin.ModelAdmin):
+    """范文库. Saving (re)indexes the text so new submissions are compared with it."""
+
+    list_display = ["title", "source", "active", "created_at"]
+    search_fields = ["title", "source", "text"]
+
+    def save_model(self, request, obj, form, change):
+        from reports.copyindex import index_reference
+
+        if not obj.created_by_id:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        index_reference(obj)

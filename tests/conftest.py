@@ -104,3 +104,16 @@ def eager_celery():
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield app
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+def point_celery_at(url: str) -> str:
+    """Send this process's task messages to ``url`` (returns the previous URL)."""
+    from portal.celery import app
+
+    previous = app.conf.broker_url
+    # Celery reads the CELERY_BROKER_URL environment variable before its own setting.
+    os.environ["CELERY_BROKER_URL"] = url
+    app.conf.broker_url = url
+    app._pool = None  # connection pool
+    app.amqp._producer_pool = None  # producer pool built on it
+    return previous

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -329,45 +329,85 @@ class CopyIndex:
         if not passages or not self._items:
             return []
         fps = _fingerprint_passages(passages)
-        found: list[tuple[Passage, CopyMatch]] = []
-        for p, fp in zip(passages, fps, strict=True):
-            best: CopyMatch | None = None
+
+        def exact(fp: PassageFingerprint) -> tuple[str, int, int] | None:
             for i in self._exact.get(fp.exact, ()):
                 it = self._items[i]
                 if it.source != exclude_source:
-                    best = CopyMatch(p.start, p.end, it.source, it.start, it.end, 1.0)
-                    break
-            if best is None:
-                hits: dict[int, int] = {}
-                for k in fp.bands:
-                    for i in self._bands.get(k, ()):
-                        hits[i] = hits.get(i, 0) + 1
-                if hits:
-                    mine = _shingles(p.norm)
-                    ranked = sorted(hits, key=lambda i: (-hits[i], i))[:MAX_CANDIDATES]
-                    best_sim = 0.0
-                    for i in ranked:
-                        it = self._items[i]
-                        if it.source == exclude_source:
-                            continue
-                        j, c = _sim_sets(mine, self._sh(i))
-                        sim = max(j, c)
-                        if sim >= self.threshold and sim > best_sim:
-                            best_sim = sim
-                            best = CopyMatch(p.start, p.end, it.source, it.start, it.end, sim)
-            if best is not None:
-                found.append((p, best))
-        # drop sentence / clause matches inside a larger passage matched to the same source
-        big = {"paragraph": 0, "sentence": 1, "clause": 2}
-        outer = [(m.start, m.end, m.source, big[p.kind]) for p, m in found]
-        out = []
-        for p, m in found:
-            lvl = big[p.kind]
-            if lvl and any(
-                s <= m.start and m.end <= e and src == m.source and ol < lvl
-                for s, e, src, ol in outer
-            ):
-                continue
-            out.append(m)
-        out.sort(key=lambda m: (m.start, m.end))
-        return out
+                    return it.source, it.start, it.end
+            return None
+
+        def candidates(fp: PassageFingerprint) -> list[tuple[str, int, int, frozenset[str]]]:
+            hits: dict[int, int] = {}
+            for k in fp.bands:
+                for i in self._bands.get(k, ()):
+                    hits[i] = hits.get(i, 0) + 1
+            ranked = sorted(hits, key=lambda i: (-hits[i], i))[:MAX_CANDIDATES]
+            return [
+                (self._items[i].source, self._items[i].start, self._items[i].end, self._sh(i))
+                for i in ranked
+                if self._items[i].source != exclude_source
+            ]
+
+        return confirm_matches(passages, fps, exact, candidates, self.threshold)
+
+
+Candidate = tuple[str, int, int, frozenset[str]]
+
+
+def confirm_matches(
+    passages: Sequence[Passage],
+    fps: Sequence[PassageFingerprint],
+    exact: Callable[[PassageFingerprint], tuple[str, int, int] | None],
+    candidates: Callable[[PassageFingerprint], Sequence[Candidate]],
+    threshold: float = THRESHOLD,
+) -> list[CopyMatch]:
+    """The matching rule shared by every index (in memory here, PostgreSQL in the portal).
+
+    ``exact(fp)`` returns a source passage with the same normalised text, if any;
+    ``candidates(fp)`` the near-duplicate candidates ``(source, start, end, shingles)``
+    found through LSH bands, best first. A candidate counts when max(Jaccard, containment)
+    reaches ``threshold``. Sentence/clause matches inside a larger passage matched to the
+    same source are dropped.
+    """
+    found: list[tuple[Passage, CopyMatch]] = []
+    for p, fp in zip(passages, fps, strict=True):
+        best: CopyMatch | None = None
+        hit = exact(fp)
+        if hit is not None:
+            best = CopyMatch(p.start, p.end, hit[0], hit[1], hit[2], 1.0)
+        else:
+            found_candidates = candidates(fp)
+            if found_candidates:
+                mine = _shingles(p.norm)
+                best_sim = 0.0
+                for source, start, end, theirs in found_candidates:
+                    j, c = _sim_sets(mine, theirs)
+                    sim = max(j, c)
+                    if sim >= threshold and sim > best_sim:
+                        best_sim = sim
+                        best = CopyMatch(p.start, p.end, source, start, end, sim)
+        if best is not None:
+            found.append((p, best))
+    big = {"paragraph": 0, "sentence": 1, "clause": 2}
+    outer = [(m.start, m.end, m.source, big[p.kind]) for p, m in found]
+    out = []
+    for p, m in found:
+        lvl = big[p.kind]
+        if lvl and any(
+            s <= m.start and m.end <= e and src == m.source and ol < lvl for s, e, src, ol in outer
+        ):
+            continue
+        out.append(m)
+    out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+def shingles(norm: str) -> frozenset[str]:
+    """The character shingles of a normalised passage (what similarity compares)."""
+    return _shingles(norm)
+
+
+def fingerprint_passages(passages: Sequence[Passage]) -> list[PassageFingerprint]:
+    """Fingerprints of already split passages (avoids splitting the text twice)."""
+    return _fingerprint_passages(passages)

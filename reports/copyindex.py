@@ -1,0 +1,181 @@
+"""The copy index in the database, shared by every worker.
+
+Each submitted version and each reference text is split into passages; a passage row keeps
+the hash of its normalised text (exact matches) and its MinHash LSH band keys go into
+``CopyBand`` (near-duplicates). A query fingerprints the new text, finds candidates with
+two indexed SQL lookups, loads the candidate passages' text and confirms them in Python
+with the same rule as the in-memory index (``analysis.copies.confirm_matches``).
+
+A report is never compared with itself or its own earlier versions (``report_id_ref``).
+Memory stays flat whatever the index size: only the candidates of one report are loaded.
+On PostgreSQL each band key contributes at most ``PER_KEY`` candidates (a LATERAL join),
+so boilerplate shared by thousands of schools cannot blow a query up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from reports.analysis import copies
+from reports.models import CopyBand, CopyPassage, ReferenceText, ReportVersion
+
+PER_KEY = 8
+PER_PASSAGE = 16
+
+
+def _store(fps: list[copies.PassageFingerprint], **owner) -> int:
+    rows = CopyPassage.objects.bulk_create(
+        [
+            CopyPassage(start=fp.start, end=fp.end, norm_len=fp.norm_len, exact=fp.exact, **owner)
+            for fp in fps
+        ],
+        batch_size=2000,
+    )
+    CopyBand.objects.bulk_create(
+        [
+            CopyBand(passage_id=row.pk, key=key)
+            for row, fp in zip(rows, fps, strict=True)
+            for key in fp.bands
+        ],
+        batch_size=5000,
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def index_version(version: ReportVersion) -> int:
+    """(Re)index one submitted version; idempotent."""
+    CopyPassage.objects.filter(version=version).delete()
+    return _store(
+        copies.fingerprint(version.text), version=version, report_id_ref=version.report_id
+    )
+
+
+@transaction.atomic
+def index_reference(reference: ReferenceText) -> int:
+    CopyPassage.objects.filter(reference=reference).delete()
+    if not reference.active:
+        return 0
+    return _store(copies.fingerprint(reference.text), reference=reference)
+
+
+def _exact_hits(hashes: list[int], exclude_report_id: int | None) -> dict[int, CopyPassage]:
+    if not hashes:
+        return {}
+    rows = CopyPassage.objects.filter(exact__in=hashes)
+    if exclude_report_id is not None:
+        rows = rows.exclude(report_id_ref=exclude_report_id)
+    if connection.vendor == "postgresql":
+        rows = rows.order_by("exact", "id").distinct("exact")
+    hits: dict[int, CopyPassage] = {}
+    for row in rows.only("id", "exact", "start", "end", "version_id", "reference_id"):
+        hits.setdefault(row.exact, row)
+    return hits
+
+
+def _band_hits(keys: list[int], exclude_report_id: int | None) -> dict[int, list[int]]:
+    """band key → candidate passage ids (at most PER_KEY each on PostgreSQL)."""
+    result: dict[int, list[int]] = defaultdict(list)
+    if not keys:
+        return result
+    exclude = -1 if exclude_report_id is None else exclude_report_id
+    if connection.vendor == "postgresql":
+        sql = f"""
+            SELECT k, x.passage_id FROM unnest(%s::bigint[]) AS k,
+            LATERAL (
+                SELECT b.passage_id FROM {CopyBand._meta.db_table} b
+                JOIN {CopyPassage._meta.db_table} p ON p.id = b.passage_id
+                WHERE b.key = k AND p.report_id_ref IS DISTINCT FROM %s
+                LIMIT %s
+            ) AS x
+        """  # noqa: S608 - table names from model meta, values bound as parameters
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [keys, exclude, PER_KEY])
+            for key, passage_id in cursor.fetchall():
+                result[key].append(passage_id)
+        return result
+    rows = CopyBand.objects.filter(key__in=keys).exclude(passage__report_id_ref=exclude)
+    for key, passage_id in rows.values_list("key", "passage_id"):
+        result[key].append(passage_id)
+    return result
+
+
+def _source_texts(passages: Iterable[CopyPassage]) -> dict[str, str]:
+    version_ids = {p.version_id for p in passages if p.version_id}
+    reference_ids = {p.reference_id for p in passages if p.reference_id}
+    texts = {
+        f"version:{pk}": text
+        for pk, text in ReportVersion.objects.filter(pk__in=version_ids).values_list("pk", "text")
+    }
+    texts.update(
+        {
+            f"reference:{pk}": text
+            for pk, text in ReferenceText.objects.filter(pk__in=reference_ids).values_list(
+                "pk", "text"
+            )
+        }
+    )
+    return texts
+
+
+def source_of(passage: CopyPassage) -> str:
+    return (
+        f"version:{passage.version_id}"
+        if passage.version_id
+        else f"reference:{passage.reference_id}"
+    )
+
+
+def query(text: str, *, exclude_report_id: int | None = None) -> list[copies.CopyMatch]:
+    """Passages of ``text`` that also stand in indexed versions or reference texts."""
+    passages = copies.split_passages(text)
+    if not passages:
+        return []
+    fps = copies.fingerprint_passages(passages)
+    exact = _exact_hits(sorted({fp.exact for fp in fps}), exclude_report_id)
+    bands = _band_hits(sorted({k for fp in fps for k in fp.bands}), exclude_report_id)
+    per_passage: list[list[int]] = []
+    for fp in fps:
+        if fp.exact in exact:
+            per_passage.append([])
+            continue
+        counts: dict[int, int] = defaultdict(int)
+        for key in fp.bands:
+            for pid in bands.get(key, ()):
+                counts[pid] += 1
+        per_passage.append(sorted(counts, key=lambda pid: (-counts[pid], pid))[:PER_PASSAGE])
+    candidate_ids = {pid for ids in per_passage for pid in ids}
+    rows = {
+        row.pk: row
+        for row in CopyPassage.objects.filter(pk__in=candidate_ids).only(
+            "id", "start", "end", "version_id", "reference_id"
+        )
+    }
+    texts = _source_texts([*rows.values(), *exact.values()])
+    shingle_cache: dict[int, frozenset[str]] = {}
+
+    def shingles_of(row: CopyPassage) -> frozenset[str]:
+        if row.pk not in shingle_cache:
+            source_text = texts.get(source_of(row), "")
+            shingle_cache[row.pk] = copies.shingles(
+                copies.normalise(source_text[row.start : row.end])
+            )
+        return shingle_cache[row.pk]
+
+    by_fp = {id(fp): ids for fp, ids in zip(fps, per_passage, strict=True)}
+
+    def exact_lookup(fp: copies.PassageFingerprint):
+        row = exact.get(fp.exact)
+        return (source_of(row), row.start, row.end) if row is not None else None
+
+    def candidate_lookup(fp: copies.PassageFingerprint):
+        return [
+            (source_of(rows[pid]), rows[pid].start, rows[pid].end, shingles_of(rows[pid]))
+            for pid in by_fp[id(fp)]
+            if pid in rows
+        ]
+
+    return copies.confirm_matches(passages, fps, exact_lookup, candidate_lookup)

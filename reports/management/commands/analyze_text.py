@@ -1,0 +1,45 @@
+"""``analyze_text [--topic …] PATH [PATH …]``: the analysis as JSON, one object per PATH.
+
+A stable command-line contract (see README). Works on a fresh checkout with no database:
+the reference library (范文库) is used only when a migrated database answers.
+"""
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reports.analysis.cli import analyze_files
+
+
+def reference_library() -> list[tuple[str, str]]:
+    from django.db import DatabaseError
+
+    from reports.models import ReferenceText
+
+    try:
+        return [
+            (f"reference:{pk}", text)
+            for pk, text in ReferenceText.objects.filter(active=True).values_list("pk", "text")
+        ]
+    except DatabaseError:  # no database, or not migrated: skip the library
+        return []
+
+
+class Command(BaseCommand):
+    help = "分析报告文本，输出 JSON（每个文件一个对象）"
+    requires_system_checks = []
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("paths", nargs="+")
+        parser.add_argument(
+            "--topic", default="shuangjian", choices=["shuangjian", "teacher", "grassroots"]
+        )
+
+    def handle(self, *args, paths: list[str], topic: str, **options) -> None:
+        try:
+            result = analyze_files(paths, topic=topic, references=reference_library())
+        except (OSError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        json.dump(result, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")

@@ -1,0 +1,255 @@
+"""The analysis pipeline: a submitted version is analysed off the request path.
+
+``enqueue_analysis`` runs after the submission has committed: it records a pending
+``AnalysisResult`` and hands the version id to Celery. If the broker is down the row simply
+stays pending; the beat task ``requeue_pending_analyses`` sends it again once the broker is
+back, so submitting never waits for, or fails because of, the analysis.
+
+``run_analysis`` is what the worker does: idempotent (a version already analysed by the
+current analyser is left alone), it runs the pure engine (``reports.analysis``), queries
+and then extends the copy index, compares the numbers in the prose with the form's
+fields, and stores the result, a small ``flags`` summary and a ``risk`` score for the
+reviewer's queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+
+from reports import copyindex, signals
+from reports.analysis import ANALYZER_VERSION, analysis_to_dict, analyze
+from reports.analysis.copies import copied_share
+from reports.choices import AnalysisState
+from reports.models import AnalysisResult, ReferenceText, ReportVersion
+
+log = logging.getLogger(__name__)
+
+
+@receiver(signals.version_submitted)
+def _on_version_submitted(sender, version_id: int, **kwargs) -> None:
+    enqueue_analysis(version_id)
+
+
+def enqueue_analysis(version_id: int) -> AnalysisResult:
+    """Mark the version's analysis pending and dispatch it; never raises for a broker error."""
+    result, _ = AnalysisResult.objects.get_or_create(version_id=version_id)
+    if result.state != AnalysisState.RUNNING:
+        result.state = AnalysisState.PENDING
+        result.error = ""
+    result.queued_at = timezone.now()
+    result.save(update_fields=["state", "error", "queued_at"])
+    dispatch(version_id)
+    return result
+
+
+def dispatch(version_id: int) -> bool:
+    from reports.tasks import analyze_version
+
+    try:
+        analyze_version.delay(version_id)
+    except Exception as exc:  # kombu raises transport-specific errors when Redis is down
+        log.warning("analysis of version %s not dispatched (broker down?): %s", version_id, exc)
+        return False
+    return True
+
+
+def requeue_pending(older_than_seconds: int | None = None) -> int:
+    """Dispatch again what a down broker or a dead worker left behind."""
+    from django.conf import settings
+
+    if older_than_seconds is None:
+        older_than_seconds = settings.ANALYSIS_STALE_SECONDS
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    missing = ReportVersion.objects.filter(analysis__isnull=True).values_list("pk", flat=True)
+    for version_id in missing:
+        enqueue_analysis(version_id)
+    stale = AnalysisResult.objects.filter(
+        state__in=[AnalysisState.PENDING, AnalysisState.RUNNING], queued_at__lt=cutoff
+    ).values_list("version_id", flat=True)
+    count = len(missing)
+    for version_id in stale:
+        if dispatch(version_id):
+            AnalysisResult.objects.filter(version_id=version_id).update(queued_at=timezone.now())
+        count += 1
+    return count
+
+
+def run_analysis(version_id: int, *, force: bool = False) -> AnalysisResult:
+    with transaction.atomic():
+        result, _ = AnalysisResult.objects.select_for_update().get_or_create(version_id=version_id)
+        if (
+            not force
+            and result.state == AnalysisState.DONE
+            and result.analyzer_version == ANALYZER_VERSION
+        ):
+            return result
+        result.state = AnalysisState.RUNNING
+        result.started_at = timezone.now()
+        result.attempts += 1
+        result.save(update_fields=["state", "started_at", "attempts"])
+    began = time.monotonic()
+    try:
+        payload, flags = _analyse(version_id)
+    except Exception as exc:
+        AnalysisResult.objects.filter(pk=result.pk).update(
+            state=AnalysisState.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    result.result, result.flags = payload, flags
+    result.copied_share = flags["copied_share"]
+    result.risk = risk_score(flags)
+    result.state = AnalysisState.DONE
+    result.analyzer_version = ANALYZER_VERSION
+    result.error = ""
+    result.finished_at = timezone.now()
+    result.duration_ms = int((time.monotonic() - began) * 1000)
+    result.save()
+    return result
+
+
+def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    version = ReportVersion.objects.select_related("report__campaign", "report__organization").get(
+        pk=version_id
+    )
+    campaign = version.report.campaign
+    text = version.text
+    required = [s["kind"] for s in campaign.sections if s.get("kind") != "other"]
+    analysis = analyze(text, topic=campaign.topic, required_kinds=required)
+    payload = analysis_to_dict(analysis)
+    payload["missing_kinds"] = analysis.missing_kinds
+    payload["problems"], payload["measures"] = analysis.problems, analysis.measures
+    matches = copyindex.query(text, exclude_report_id=version.report_id)
+    copyindex.index_version(version)
+    labels = _source_labels({m.source for m in matches})
+    payload["copies"] = [
+        {
+            "start": m.start,
+            "end": m.end,
+            "source": m.source,
+            "source_label": labels.get(m.source, m.source),
+            "source_start": m.source_start,
+            "source_end": m.source_end,
+            "similarity": round(m.similarity, 3),
+        }
+        for m in matches
+    ]
+    payload["contradictions"] = contradictions(payload["numbers"], text, version.indicator_values)
+    share = copied_share(text, matches)
+    flags = {
+        "copied_share": share,
+        "copies": len(matches),
+        "copied_from_reference": sum(m.source.startswith("reference:") for m in matches),
+        "placeholders": len(payload["placeholders"]),
+        "residue": len(payload["residue"]),
+        "off_topic": bool(payload["topic"]["off_topic"]),
+        "genre": payload["genre"],
+        "not_report": payload["genre"] != "report",
+        "contradictions": len(payload["contradictions"]),
+        "burden_signals": len(payload["burden_signals"]),
+        "missing_sections": len(analysis.missing_kinds),
+    }
+    return payload, flags
+
+
+def _source_labels(sources: set[str]) -> dict[str, str]:
+    version_ids = [int(s.split(":")[1]) for s in sources if s.startswith("version:")]
+    reference_ids = [int(s.split(":")[1]) for s in sources if s.startswith("reference:")]
+    labels = {}
+    for v in ReportVersion.objects.filter(pk__in=version_ids).select_related(
+        "report__organization", "report__campaign"
+    ):
+        labels[f"version:{v.pk}"] = (
+            f"{v.report.organization.name} · {v.report.campaign.period} · 第{v.number}版"
+        )
+    for ref in ReferenceText.objects.filter(pk__in=reference_ids):
+        labels[f"reference:{ref.pk}"] = f"范文库：{ref.title}"
+    return labels
+
+
+def risk_score(flags: dict[str, Any]) -> int:
+    """Where to look first: copying weighs most, then what makes a report unusable."""
+    return int(
+        round(flags["copied_share"] * 100)
+        + 10 * min(flags["placeholders"], 5)
+        + 25 * flags["off_topic"]
+        + 15 * flags["not_report"]
+        + 10 * min(flags["contradictions"], 5)
+        + 5 * min(flags["residue"], 4)
+        + 5 * flags["missing_sections"]
+    )
+
+
+# Which prose numbers speak of which indicator: (code, units, words that must stand
+# in the 24 characters before the number, words that must not).
+INDICATOR_CUES: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = [
+    ("after_school_rate", ("%",), ("课后服务",), ()),
+    ("after_school_students", ("人", "名"), ("参加课后服务", "参与课后服务"), ("教师",)),
+    (
+        "enrolment",
+        ("人", "名"),
+        ("在校学生", "在校生", "全校学生", "全校共有学生"),
+        ("参加", "参与"),
+    ),
+    ("homework_grade36", ("分钟",), ("三至六年级", "3-6年级", "三到六年级", "3至6年级"), ()),
+    ("homework_junior", ("分钟",), ("初中",), ()),
+    ("pe_minutes", ("分钟", "小时"), ("体育活动", "锻炼"), ()),
+    ("after_school_days", ("天",), ("课后服务",), ()),
+]
+_WINDOW = 24
+_CLAUSE_BREAK = re.compile(r"[。；;！!？?\n]")
+
+
+def contradictions(
+    numbers: list[dict[str, Any]], text: str, form: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Numbers in the prose that disagree with the value the school entered in the form."""
+    found = []
+    for number in numbers:
+        if number["masked"] or number["value"] is None:
+            continue
+        before = text[max(0, number["start"] - _WINDOW) : number["start"]]
+        before = _CLAUSE_BREAK.split(before)[-1]
+        for code, units, cues, vetoes in INDICATOR_CUES:
+            form_value = form.get(code)
+            if not isinstance(form_value, (int, float)) or isinstance(form_value, bool):
+                continue
+            if number["unit"] not in units or not any(c in before for c in cues):
+                continue
+            if any(v in before for v in vetoes):
+                continue
+            value = number["value"] * (60 if number["unit"] == "小时" else 1)
+            if _disagrees(value, number["comparison"], float(form_value), code):
+                found.append(
+                    {
+                        "indicator": code,
+                        "form_value": form_value,
+                        "text_value": value,
+                        "start": number["start"],
+                        "end": number["end"],
+                        "text": number["text"],
+                    }
+                )
+            break
+    return found
+
+
+def _disagrees(text_value: float, comparison: str | None, form_value: float, code: str) -> bool:
+    tolerance = 1.0 if code.endswith("rate") else 0.0
+    if comparison == "upper_bound":
+        return form_value > text_value + tolerance
+    if comparison == "lower_bound":
+        return form_value + tolerance < text_value
+    if comparison == "approx":
+        return abs(form_value - text_value) > max(tolerance, 0.1 * text_value)
+    if comparison in ("decrease", "increase"):
+        return False  # a change, not a level
+    return abs(form_value - text_value) > tolerance

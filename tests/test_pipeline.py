@@ -1,0 +1,253 @@
+"""The analysis pipeline on PostgreSQL: dispatch after commit, results, copy index, flags."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from reports.choices import AnalysisState
+from reports.models import AnalysisResult, CopyPassage, ReferenceText, Report, ReportVersion
+from reports.pipeline import (
+    contradictions,
+    dispatch,
+    enqueue_analysis,
+    requeue_pending,
+    run_analysis,
+)
+from reports.workflow import report_submit
+from tests.conftest import point_celery_at
+from tests.corpus import corpus_lines
+from tests.factories import complete_content, fill, make_campaign
+
+
+def corpus_text(name: str, first: int, last: int) -> str:
+    return "\n".join(corpus_lines(name, first, last))
+
+
+def submit(report: Report, user, achievements: str, **values) -> ReportVersion:
+    content = complete_content()
+    content["sections"]["achievements"] = achievements
+    content["indicator_values"].update(values)
+    fill(report, user, content)
+    return report_submit(report_id=report.pk, actor=user)
+
+
+@pytest.fixture
+def reports(world):
+    campaign = make_campaign(world)
+    return {
+        "a1": Report.objects.get(campaign=campaign, organization=world.school_a1),
+        "a2": Report.objects.get(campaign=campaign, organization=world.school_a2),
+    }
+
+
+def test_submitting_records_a_pending_analysis_after_commit(
+    world, reports, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        version = submit(reports["a1"], world.alice, "学校落实作业公示制度。")
+        assert not AnalysisResult.objects.exists()  # nothing before the commit
+    assert len(callbacks) == 1
+    callbacks[0]()
+    result = AnalysisResult.objects.get(version=version)
+    assert result.state == AnalysisState.PENDING and result.queued_at is not None
+
+
+def test_a_copied_paragraph_is_found_with_its_source_school(world, reports):
+    county_text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    school_text = corpus_text("001_0eafb63ebc767690.txt", 477, 545)
+    first = submit(reports["a1"], world.alice, county_text)
+    run_analysis(first.pk)
+    second = submit(reports["a2"], world.amy, school_text)
+    result = run_analysis(second.pk)
+    assert result.state == AnalysisState.DONE
+    copies = result.result["copies"]
+    assert copies, "the paragraph copied from the county report was not found"
+    assert {c["source"] for c in copies} == {f"version:{first.pk}"}
+    assert all("甲县第一小学" in c["source_label"] for c in copies)
+    assert max(c["similarity"] for c in copies) >= 0.8
+    for c in copies:  # offsets point into the submitted text and the source text
+        assert second.text[c["start"] : c["end"]].strip()
+        assert first.text[c["source_start"] : c["source_end"]].strip()
+    assert 0 < result.copied_share < 1 and result.flags["copies"] == len(copies)
+    assert result.risk >= round(result.copied_share * 100)
+
+
+def test_a_report_is_never_compared_with_its_own_earlier_version(world, reports):
+    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    first = submit(reports["a1"], world.alice, text)
+    run_analysis(first.pk)
+    second = ReportVersion.objects.create(
+        report=reports["a1"], number=2, text=first.text, submitted_at=first.submitted_at
+    )
+    assert run_analysis(second.pk).result["copies"] == []
+
+
+def test_copies_from_the_reference_library_name_the_reference(world, reports):
+    reference = ReferenceText.objects.create(
+        title="范文网：双减工作方案", text=corpus_text("003_b533ecdee02219c8.txt", 71, 81)
+    )
+    from reports.copyindex import index_reference
+
+    assert index_reference(reference) > 0
+    version = submit(reports["a1"], world.alice, corpus_text("003_b533ecdee02219c8.txt", 82, 92))
+    result = run_analysis(version.pk)
+    sources = {c["source"] for c in result.result["copies"]}
+    assert sources == {f"reference:{reference.pk}"}
+    assert result.result["copies"][0]["source_label"] == "范文库：范文网：双减工作方案"
+    assert result.flags["copied_from_reference"] >= 1
+
+
+def test_a_water_conservancy_speech_sent_to_a_shuangjian_task_is_flagged(world, reports):
+    version = submit(reports["a1"], world.alice, corpus_text("001_0eafb63ebc767690.txt", 627, 673))
+    flags = run_analysis(version.pk).flags
+    assert flags["off_topic"] is True
+    assert flags["not_report"] is True
+
+
+def test_placeholders_and_a_masked_template_raise_the_risk(world, reports):
+    clean = submit(reports["a2"], world.amy, "学校落实作业公示制度，每周开展五天课后服务。")
+    masked = submit(reports["a1"], world.alice, corpus_text("000_d39a55706873b679.txt", 1, 12))
+    clean_result, masked_result = run_analysis(clean.pk), run_analysis(masked.pk)
+    texts = [p["text"] for p in masked_result.result["placeholders"]]
+    assert "20xx" in texts and any(t.startswith("**") for t in texts)
+    assert masked_result.risk > clean_result.risk
+
+
+def test_a_number_in_the_prose_that_contradicts_the_form_is_flagged(world, reports):
+    version = submit(
+        reports["a1"],
+        world.alice,
+        "全校在校学生800人，参加课后服务学生650人，课后服务参与率81%。",
+        enrolment=800,
+        after_school_students=720,
+    )
+    result = run_analysis(version.pk)
+    found = {
+        (c["indicator"], c["text_value"], c["form_value"]) for c in result.result["contradictions"]
+    }
+    assert ("after_school_students", 650, 720) in found
+    assert ("after_school_rate", 81, 90.0) in found
+    assert not any(c[0] == "enrolment" for c in found)  # 800 = 800
+    assert result.flags["contradictions"] == 2
+
+
+def test_an_upper_bound_in_the_prose_is_not_a_contradiction_when_respected():
+    numbers = [
+        {
+            "masked": False,
+            "value": 60.0,
+            "unit": "分钟",
+            "comparison": "upper_bound",
+            "start": 12,
+            "end": 16,
+            "text": "60分钟",
+        }
+    ]
+    text = "三至六年级书面作业控制在60分钟以内"
+    numbers[0]["start"], numbers[0]["end"] = text.index("60"), text.index("60") + 4
+    assert contradictions(numbers, text, {"homework_grade36": 50}) == []
+    assert (
+        contradictions(numbers, text, {"homework_grade36": 70})[0]["indicator"]
+        == "homework_grade36"
+    )
+
+
+def test_rerunning_a_done_analysis_does_nothing_and_the_index_has_no_duplicates(world, reports):
+    version = submit(reports["a1"], world.alice, corpus_text("001_0eafb63ebc767690.txt", 197, 207))
+    first = run_analysis(version.pk)
+    passages = CopyPassage.objects.filter(version=version).count()
+    again = run_analysis(version.pk)
+    assert again.attempts == first.attempts == 1
+    run_analysis(version.pk, force=True)
+    assert CopyPassage.objects.filter(version=version).count() == passages > 0
+
+
+@pytest.mark.parametrize(
+    "text", ["", "一、基本情况\n二、存在的问题\n三、下步打算", "啊" * 50_000, "12 34 56 " * 3000]
+)
+def test_odd_texts_are_analysed_without_failing(world, reports, text):
+    from django.utils import timezone
+
+    version = ReportVersion.objects.create(
+        report=reports["a1"], number=1, text=text, submitted_at=timezone.now()
+    )
+    assert run_analysis(version.pk).state == AnalysisState.DONE
+
+
+def test_a_broker_that_is_down_leaves_the_analysis_pending_and_submission_succeeds(world, reports):
+    old = point_celery_at("redis://127.0.0.1:1/0")
+    try:
+        version = submit(reports["a1"], world.alice, "学校落实作业公示制度。")
+        result = enqueue_analysis(version.pk)
+        assert dispatch(version.pk) is False
+    finally:
+        point_celery_at(old)
+    assert result.state == AnalysisState.PENDING
+    assert Report.objects.get(pk=reports["a1"].pk).state == "submitted"
+
+
+def test_the_requeue_finds_versions_left_without_analysis(world, reports, eager_celery):
+    version = submit(reports["a1"], world.alice, "学校落实作业公示制度。")
+    AnalysisResult.objects.filter(version=version).delete()
+    assert requeue_pending() >= 1
+    assert AnalysisResult.objects.get(version=version).state == AnalysisState.DONE
+
+
+def test_reanalysing_a_campaign_runs_every_current_version_again(world, reports, eager_celery):
+    version = submit(reports["a1"], world.alice, "学校落实作业公示制度。")
+    run_analysis(version.pk)
+    call_command("reanalyze", campaign=reports["a1"].campaign_id)
+    assert AnalysisResult.objects.get(version=version).attempts == 2
+
+
+def test_analyze_text_follows_the_json_contract_with_the_reference_library(tmp_path, db, capsys):
+    reference = ReferenceText.objects.create(
+        title="范文", text=corpus_text("003_b533ecdee02219c8.txt", 71, 81)
+    )
+    path = tmp_path / "a.txt"
+    path.write_text(corpus_text("003_b533ecdee02219c8.txt", 82, 92), encoding="gb18030")
+    call_command("analyze_text", str(path), "--topic", "shuangjian")
+    [item] = json.loads(capsys.readouterr().out)
+    assert list(item) == [
+        "path",
+        "chars",
+        "sections",
+        "placeholders",
+        "numbers",
+        "residue",
+        "topic",
+        "genre",
+        "burden_signals",
+        "checklist",
+        "summary",
+        "copies",
+    ]
+    assert item["path"] == str(path)
+    assert {c["source"] for c in item["copies"]} == {f"reference:{reference.pk}"}
+    assert item["topic"]["code"] == "shuangjian"
+
+
+def test_analyze_text_works_without_any_database(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(corpus_text("000_d39a55706873b679.txt", 29, 31), encoding="utf-8")
+    b.write_text(corpus_text("000_d39a55706873b679.txt", 156, 158), encoding="utf-8")
+    env = {**os.environ, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "SECRET_KEY": "x"}
+    out = subprocess.run(
+        [sys.executable, "manage.py", "analyze_text", str(a), str(b)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    first, second = json.loads(out)
+    assert first["copies"] and {c["source"] for c in first["copies"]} == {str(b)}
+    assert second["copies"][0]["similarity"] >= 0.8
