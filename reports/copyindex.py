@@ -15,40 +15,78 @@ so boilerplate shared by thousands of schools cannot blow a query up.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce, Substr
 
 from reports.analysis import copies
 from reports.models import CopyBand, CopyPassage, ReferenceText, ReportVersion
 
-PER_KEY = 8
-PER_PASSAGE = 16
+PER_KEY = 6
+PER_PASSAGE = 8
 
 
 def _store(fps: list[copies.PassageFingerprint], **owner) -> int:
-    rows = CopyPassage.objects.bulk_create(
-        [
-            CopyPassage(start=fp.start, end=fp.end, norm_len=fp.norm_len, exact=fp.exact, **owner)
-            for fp in fps
-        ],
-        batch_size=2000,
-    )
-    CopyBand.objects.bulk_create(
-        [
-            CopyBand(passage_id=row.pk, key=key)
-            for row, fp in zip(rows, fps, strict=True)
-            for key in fp.bands
-        ],
-        batch_size=5000,
-    )
-    return len(rows)
+    """Write passages and their band keys: COPY on PostgreSQL, bulk_create elsewhere."""
+    if not fps:
+        return 0
+    if connection.vendor != "postgresql":
+        rows = CopyPassage.objects.bulk_create(
+            [
+                CopyPassage(start=f.start, end=f.end, norm_len=f.norm_len, exact=f.exact, **owner)
+                for f in fps
+            ]
+        )
+        CopyBand.objects.bulk_create(
+            [
+                CopyBand(passage_id=r.pk, key=k)
+                for r, f in zip(rows, fps, strict=True)
+                for k in f.bands
+            ]
+        )
+        return len(rows)
+    passages, bands = CopyPassage._meta.db_table, CopyBand._meta.db_table
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # the psycopg cursor, inside the current transaction
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [passages, len(fps)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        columns = 'id, version_id, reference_id, report_id_ref, start, "end", norm_len, exact'
+        with cursor.copy(f"COPY {passages} ({columns}) FROM STDIN") as copy:
+            for pk, f in zip(ids, fps, strict=True):
+                copy.write_row(
+                    (
+                        pk,
+                        owner.get("version").pk if owner.get("version") else None,
+                        owner.get("reference").pk if owner.get("reference") else None,
+                        owner.get("report_id_ref"),
+                        f.start,
+                        f.end,
+                        f.norm_len,
+                        f.exact,
+                    )
+                )
+        with cursor.copy(f"COPY {bands} (passage_id, key) FROM STDIN") as copy:
+            for pk, f in zip(ids, fps, strict=True):
+                for key in f.bands:
+                    copy.write_row((pk, key))
+    return len(fps)
+
+
+def _delete(**owner) -> None:
+    """Remove a source's passages without Django's cascade collector (thousands of rows)."""
+    ids = CopyPassage.objects.filter(**owner).values("pk")
+    CopyBand.objects.filter(passage_id__in=ids)._raw_delete(CopyBand.objects.db)
+    CopyPassage.objects.filter(**owner)._raw_delete(CopyPassage.objects.db)
 
 
 @transaction.atomic
 def index_version(version: ReportVersion) -> int:
     """(Re)index one submitted version; idempotent."""
-    CopyPassage.objects.filter(version=version).delete()
+    _delete(version=version)
     return _store(
         copies.fingerprint(version.text), version=version, report_id_ref=version.report_id
     )
@@ -56,7 +94,7 @@ def index_version(version: ReportVersion) -> int:
 
 @transaction.atomic
 def index_reference(reference: ReferenceText) -> int:
-    CopyPassage.objects.filter(reference=reference).delete()
+    _delete(reference=reference)
     if not reference.active:
         return 0
     return _store(copies.fingerprint(reference.text), reference=reference)
@@ -103,24 +141,6 @@ def _band_hits(keys: list[int], exclude_report_id: int | None) -> dict[int, list
     return result
 
 
-def _source_texts(passages: Iterable[CopyPassage]) -> dict[str, str]:
-    version_ids = {p.version_id for p in passages if p.version_id}
-    reference_ids = {p.reference_id for p in passages if p.reference_id}
-    texts = {
-        f"version:{pk}": text
-        for pk, text in ReportVersion.objects.filter(pk__in=version_ids).values_list("pk", "text")
-    }
-    texts.update(
-        {
-            f"reference:{pk}": text
-            for pk, text in ReferenceText.objects.filter(pk__in=reference_ids).values_list(
-                "pk", "text"
-            )
-        }
-    )
-    return texts
-
-
 def source_of(passage: CopyPassage) -> str:
     return (
         f"version:{passage.version_id}"
@@ -136,7 +156,9 @@ def query(text: str, *, exclude_report_id: int | None = None) -> list[copies.Cop
         return []
     fps = copies.fingerprint_passages(passages)
     exact = _exact_hits(sorted({fp.exact for fp in fps}), exclude_report_id)
-    bands = _band_hits(sorted({k for fp in fps for k in fp.bands}), exclude_report_id)
+    # Only passages without an exact twin need the near-duplicate lookup.
+    open_fps = [fp for fp in fps if fp.exact not in exact]
+    bands = _band_hits(sorted({k for fp in open_fps for k in fp.bands}), exclude_report_id)
     per_passage: list[list[int]] = []
     for fp in fps:
         if fp.exact in exact:
@@ -148,21 +170,22 @@ def query(text: str, *, exclude_report_id: int | None = None) -> list[copies.Cop
                 counts[pid] += 1
         per_passage.append(sorted(counts, key=lambda pid: (-counts[pid], pid))[:PER_PASSAGE])
     candidate_ids = {pid for ids in per_passage for pid in ids}
+    # Only the candidate passages' own text travels, cut out by the database.
     rows = {
         row.pk: row
-        for row in CopyPassage.objects.filter(pk__in=candidate_ids).only(
-            "id", "start", "end", "version_id", "reference_id"
+        for row in CopyPassage.objects.filter(pk__in=candidate_ids)
+        .annotate(
+            passage_text=Substr(
+                Coalesce("version__text", "reference__text"), F("start") + 1, F("end") - F("start")
+            )
         )
+        .only("id", "start", "end", "version_id", "reference_id")
     }
-    texts = _source_texts([*rows.values(), *exact.values()])
     shingle_cache: dict[int, frozenset[str]] = {}
 
     def shingles_of(row: CopyPassage) -> frozenset[str]:
         if row.pk not in shingle_cache:
-            source_text = texts.get(source_of(row), "")
-            shingle_cache[row.pk] = copies.shingles(
-                copies.normalise(source_text[row.start : row.end])
-            )
+            shingle_cache[row.pk] = copies.shingles(copies.normalise(row.passage_text or ""))
         return shingle_cache[row.pk]
 
     by_fp = {id(fp): ids for fp, ids in zip(fps, per_passage, strict=True)}
