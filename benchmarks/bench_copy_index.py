@@ -85,12 +85,15 @@ def create_versions(n: int, start: int, texts: list[str]) -> list[ReportVersion]
         [Report(campaign=campaign, organization=s, version=1, state="submitted") for s in schools]
     )
     now = timezone.now()
-    return ReportVersion.objects.bulk_create(
+    versions = ReportVersion.objects.bulk_create(
         [
             ReportVersion(report=r, number=1, text=t, submitted_at=now)
             for r, t in zip(reports, texts, strict=True)
         ]
     )
+    for version, report in zip(versions, reports, strict=True):
+        version.report = report  # carries organization_id without a query
+    return versions
 
 
 def copy_fill(versions: list[ReportVersion]) -> None:
@@ -104,11 +107,19 @@ def copy_fill(versions: list[ReportVersion]) -> None:
         for v in versions:
             for fp in copies.fingerprint(v.text):
                 passages.append(
-                    (next_id, v.pk, v.report_id, fp.start, fp.end, fp.norm_len, fp.exact)
+                    (
+                        next_id,
+                        v.pk,
+                        v.report.organization_id,
+                        fp.start,
+                        fp.end,
+                        fp.norm_len,
+                        fp.exact,
+                    )
                 )
                 bands.extend((next_id, k) for k in fp.bands)
                 next_id += 1
-        columns = 'id, version_id, report_id_ref, start, "end", norm_len, exact'
+        columns = 'id, version_id, owner_id, start, "end", norm_len, exact'
         with cur.copy(f"COPY reports_copypassage ({columns}) FROM STDIN") as cp:
             for row in passages:
                 cp.write_row(row)

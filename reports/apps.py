@@ -6,4 +6,5 @@ class ReportsConfig(AppConfig):
     verbose_name = "减负自查"
 
     def ready(self) -> None:
-        from reports import pipeline  # noqa: F401 - connects the submission → analysis receiver
+        # Connect the receivers of a submission: the analysis and the reviewers' notifications.
+        from reports import notifications, pipeline  # noqa: F401

@@ -6,7 +6,9 @@ the hash of its normalised text (exact matches) and its MinHash LSH band keys go
 two indexed SQL lookups, loads the candidate passages' text and confirms them in Python
 with the same rule as the in-memory index (``analysis.copies.confirm_matches``).
 
-A report is never compared with itself or its own earlier versions (``report_id_ref``).
+A report is never compared with its own school's texts (``owner_id``): not itself, not
+its earlier versions, not the school's reports of earlier campaigns (copy-forward is a
+feature, not copying).
 Memory stays flat whatever the index size: only the candidates of one report are loaded.
 On PostgreSQL each band key contributes at most ``PER_KEY`` candidates (a LATERAL join),
 so boilerplate shared by thousands of schools cannot blow a query up.
@@ -54,7 +56,7 @@ def _store(fps: list[copies.PassageFingerprint], **owner) -> int:
             [passages, len(fps)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-        columns = 'id, version_id, reference_id, report_id_ref, start, "end", norm_len, exact'
+        columns = 'id, version_id, reference_id, owner_id, start, "end", norm_len, exact'
         with cursor.copy(f"COPY {passages} ({columns}) FROM STDIN") as copy:
             for pk, f in zip(ids, fps, strict=True):
                 copy.write_row(
@@ -62,7 +64,7 @@ def _store(fps: list[copies.PassageFingerprint], **owner) -> int:
                         pk,
                         owner.get("version").pk if owner.get("version") else None,
                         owner.get("reference").pk if owner.get("reference") else None,
-                        owner.get("report_id_ref"),
+                        owner.get("owner_id"),
                         f.start,
                         f.end,
                         f.norm_len,
@@ -88,7 +90,9 @@ def index_version(version: ReportVersion) -> int:
     """(Re)index one submitted version; idempotent."""
     _delete(version=version)
     return _store(
-        copies.fingerprint(version.text), version=version, report_id_ref=version.report_id
+        copies.fingerprint(version.text),
+        version=version,
+        owner_id=version.report.organization_id,
     )
 
 
@@ -100,12 +104,12 @@ def index_reference(reference: ReferenceText) -> int:
     return _store(copies.fingerprint(reference.text), reference=reference)
 
 
-def _exact_hits(hashes: list[int], exclude_report_id: int | None) -> dict[int, CopyPassage]:
+def _exact_hits(hashes: list[int], exclude_owner_id: int | None) -> dict[int, CopyPassage]:
     if not hashes:
         return {}
     rows = CopyPassage.objects.filter(exact__in=hashes)
-    if exclude_report_id is not None:
-        rows = rows.exclude(report_id_ref=exclude_report_id)
+    if exclude_owner_id is not None:
+        rows = rows.exclude(owner_id=exclude_owner_id)
     if connection.vendor == "postgresql":
         rows = rows.order_by("exact", "id").distinct("exact")
     hits: dict[int, CopyPassage] = {}
@@ -114,19 +118,19 @@ def _exact_hits(hashes: list[int], exclude_report_id: int | None) -> dict[int, C
     return hits
 
 
-def _band_hits(keys: list[int], exclude_report_id: int | None) -> dict[int, list[int]]:
+def _band_hits(keys: list[int], exclude_owner_id: int | None) -> dict[int, list[int]]:
     """band key → candidate passage ids (at most PER_KEY each on PostgreSQL)."""
     result: dict[int, list[int]] = defaultdict(list)
     if not keys:
         return result
-    exclude = -1 if exclude_report_id is None else exclude_report_id
+    exclude = -1 if exclude_owner_id is None else exclude_owner_id
     if connection.vendor == "postgresql":
         sql = f"""
             SELECT k, x.passage_id FROM unnest(%s::bigint[]) AS k,
             LATERAL (
                 SELECT b.passage_id FROM {CopyBand._meta.db_table} b
                 JOIN {CopyPassage._meta.db_table} p ON p.id = b.passage_id
-                WHERE b.key = k AND p.report_id_ref IS DISTINCT FROM %s
+                WHERE b.key = k AND p.owner_id IS DISTINCT FROM %s
                 LIMIT %s
             ) AS x
         """  # noqa: S608 - table names from model meta, values bound as parameters
@@ -135,7 +139,7 @@ def _band_hits(keys: list[int], exclude_report_id: int | None) -> dict[int, list
             for key, passage_id in cursor.fetchall():
                 result[key].append(passage_id)
         return result
-    rows = CopyBand.objects.filter(key__in=keys).exclude(passage__report_id_ref=exclude)
+    rows = CopyBand.objects.filter(key__in=keys).exclude(passage__owner_id=exclude)
     for key, passage_id in rows.values_list("key", "passage_id"):
         result[key].append(passage_id)
     return result
@@ -149,16 +153,16 @@ def source_of(passage: CopyPassage) -> str:
     )
 
 
-def query(text: str, *, exclude_report_id: int | None = None) -> list[copies.CopyMatch]:
+def query(text: str, *, exclude_owner_id: int | None = None) -> list[copies.CopyMatch]:
     """Passages of ``text`` that also stand in indexed versions or reference texts."""
     passages = copies.split_passages(text)
     if not passages:
         return []
     fps = copies.fingerprint_passages(passages)
-    exact = _exact_hits(sorted({fp.exact for fp in fps}), exclude_report_id)
+    exact = _exact_hits(sorted({fp.exact for fp in fps}), exclude_owner_id)
     # Only passages without an exact twin need the near-duplicate lookup.
     open_fps = [fp for fp in fps if fp.exact not in exact]
-    bands = _band_hits(sorted({k for fp in open_fps for k in fp.bands}), exclude_report_id)
+    bands = _band_hits(sorted({k for fp in open_fps for k in fp.bands}), exclude_owner_id)
     per_passage: list[list[int]] = []
     for fp in fps:
         if fp.exact in exact:

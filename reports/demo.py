@@ -138,7 +138,8 @@ def seed() -> dict[str, int]:
     units = seed_orgs()
     seed_accounts()
     reports = seed_campaigns()
-    return {"units": len(units), "accounts": len(ACCOUNTS), **reports}
+    reviews = seed_reviews()
+    return {"units": len(units), "accounts": len(ACCOUNTS), **reports, **reviews}
 
 
 # ---------------------------------------------------------------- campaigns and reports
@@ -191,6 +192,73 @@ _NEXT = [
 ]
 
 
+_WHO = ["学校", "我校", "校领导班子", "教导处", "各年级组", "班主任队伍", "教研组", "德育处"]
+_HOW = [
+    "认真梳理",
+    "持续完善",
+    "细化落实",
+    "统筹推进",
+    "定期检查",
+    "逐项对照",
+    "重新修订",
+    "专题研究",
+]
+_WHAT = [
+    "作业公示制度",
+    "课后服务课程安排",
+    "体育大课间方案",
+    "手机统一保管办法",
+    "学生睡眠管理要求",
+    "课外读物审核流程",
+    "家校沟通机制",
+    "分层作业设计",
+    "考试次数和成绩管理",
+    "教师课后服务轮值表",
+]
+_EFFECT = [
+    "，效果明显。",
+    "，家长反映良好。",
+    "，学生课业负担有所减轻。",
+    "，逐步形成了长效机制。",
+    "，每月在全校通报一次。",
+    "，纳入了教师年度考核。",
+    "，并在家长会上作了说明。",
+]
+
+
+_P = (
+    ["部分教师", "个别班级", "少数家长", "低年级", "毕业年级", "个别学科"],
+    [
+        "作业设计能力不足",
+        "课后服务课程单一",
+        "仍有焦虑情绪",
+        "作业总量偶有超标",
+        "体育活动时间难以保证",
+    ],
+    ["，在期中前后较为突出。", "，需要持续关注。", "，比上学期有所改善。", "，尚未完全解决。"],
+)
+_N = (
+    ["下一步将", "学校计划", "本学期内将", "我们将", "教导处将"],
+    [
+        "加强作业设计培训",
+        "引进校外优质资源",
+        "定期召开家长座谈会",
+        "统筹安排室内体育活动",
+        "调整课后服务课程",
+    ],
+    ["，确保取得实效。", "，每月检查一次。", "，由分管副校长负责。", "，争取年底前完成。"],
+)
+
+
+def _combine(rng, parts: tuple[list[str], ...]) -> str:
+    return "".join(rng.choice(part) for part in parts)
+
+
+def _own_sentence(rng) -> str:
+    """A sentence in the school's own words (combinatorial, so schools rarely coincide)."""
+    return rng.choice(_WHO) + rng.choice(_HOW) + rng.choice(_WHAT) + rng.choice(_EFFECT)
+
+
 def _demo_report_content(campaign, school, seed: int) -> dict:
     """A plausible, generated report for one school (no corpus text)."""
     import random
@@ -215,19 +283,30 @@ def _demo_report_content(campaign, school, seed: int) -> dict:
         "clubs": rng.randint(8, 30),
         "pe": values["pe_minutes"],
     }
-    measures = [m.format(**fill) for m in rng.sample(_MEASURES, 4)]
-    achievements = "".join(measures) + (
-        f"目前全校{enrolment}名学生中有{students}人参加课后服务，"
-        f"参与率{students / enrolment * 100:.1f}%。"
-    )
+    if seed % 4 == 0:
+        # Every fourth school pastes the county's template paragraphs: the copy detection's case.
+        measures = [m.format(**fill) for m in rng.sample(_MEASURES, 4)]
+    else:
+        measures = [_own_sentence(rng) for _ in range(rng.randint(6, 9))]
+    extra = ""
+    if seed % 5 == 2:  # an unfilled template: the placeholder detection's case
+        extra = "学校共开设xx个社团，课后服务参与率*.*%。"
+    elif seed % 5 == 3:  # prose that contradicts the form: the numbers check's case
+        extra = f"全校在校学生{enrolment}人，参加课后服务学生{students - 80}人。"
+    achievements = "".join(measures) + extra + f"参与率{students / enrolment * 100:.1f}%。"
+    if seed % 4 == 0:
+        problems, next_steps = "".join(rng.sample(_PROBLEMS, 2)), "".join(rng.sample(_NEXT, 2))
+    else:
+        problems = "".join(_combine(rng, _P) for _ in range(2))
+        next_steps = "".join(_combine(rng, _N) for _ in range(2))
     answers = {code: {"answer": "done", "note": ""} for code in DEMO_CHECKLIST}
     if seed % 3 == 0:
         answers["as_no_new_content"] = {"answer": "partial", "note": "个别班级课后服务时间讲评试卷"}
     return {
         "sections": {
             "achievements": achievements,
-            "problems": "".join(rng.sample(_PROBLEMS, 2)),
-            "next_steps": "".join(rng.sample(_NEXT, 2)),
+            "problems": problems,
+            "next_steps": next_steps,
         },
         "indicator_values": {k: v for k, v in values.items()},
         "checklist_answers": answers,
@@ -347,3 +426,49 @@ def seed_campaigns() -> dict[str, int]:
             },
         )
     return {"submitted": submitted}
+
+
+# ---------------------------------------------------------------- reviews
+
+DEMO_RETURN_COMMENT = "请补充课后服务参与情况的具体数据，并把存在的问题写具体。"
+DEMO_SECTION_COMMENT = "存在的问题写得较笼统，请结合本校实际写明涉及的年级和学科。"
+
+
+def seed_reviews() -> dict[str, int]:
+    """demo-reviewer's queue: one report approved, one returned with a section comment, the
+    rest left submitted. Idempotent: does nothing once any review action exists."""
+    from reports.models import Campaign, Report, ReviewAction
+    from reports.workflow import report_approve, report_open_review, report_return
+
+    if ReviewAction.objects.exists():
+        return {"reviewed": 0}
+    reviewer = User.objects.get(username="demo-reviewer")
+    campaign = Campaign.objects.filter(
+        title=CAMPAIGN_TITLE, target_unit__code=COUNTIES[0][0]
+    ).first()
+    if campaign is None:
+        return {"reviewed": 0}
+    reports = list(
+        Report.objects.filter(campaign=campaign, state="submitted").order_by("organization__code")[
+            :2
+        ]
+    )
+    if len(reports) < 2:
+        return {"reviewed": 0}
+    approved, returned = reports
+    report_open_review(report_id=approved.pk, reviewer=reviewer)
+    report_approve(
+        report_id=approved.pk,
+        reviewer=reviewer,
+        version_number=approved.version,
+        comment="内容翔实，数据完整。",
+    )
+    report_open_review(report_id=returned.pk, reviewer=reviewer)
+    report_return(
+        report_id=returned.pk,
+        reviewer=reviewer,
+        version_number=returned.version,
+        comment=DEMO_RETURN_COMMENT,
+        section_comments={"problems": DEMO_SECTION_COMMENT},
+    )
+    return {"reviewed": 2}

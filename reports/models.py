@@ -549,7 +549,9 @@ class CopyPassage(models.Model):
     reference = models.ForeignKey(
         ReferenceText, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    report_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # The school whose text this is (null for reference texts): a report is never compared
+    # with its own school's texts, this campaign's or earlier ones (copy-forward is allowed).
+    owner_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     norm_len = models.PositiveIntegerField()

@@ -31,6 +31,10 @@ from reports.models import AnalysisResult, ReferenceText, ReportVersion
 
 log = logging.getLogger(__name__)
 
+# A report counts as "copied" (雷同) in queues, dashboards and exports from this share of its
+# text on: template sentences every school shares should not flag everyone.
+COPIED_SHARE_FLAG = 0.2
+
 
 @receiver(signals.version_submitted)
 def _on_version_submitted(sender, version_id: int, **kwargs) -> None:
@@ -127,7 +131,7 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     payload = analysis_to_dict(analysis)
     payload["missing_kinds"] = analysis.missing_kinds
     payload["problems"], payload["measures"] = analysis.problems, analysis.measures
-    matches = copyindex.query(text, exclude_report_id=version.report_id)
+    matches = copyindex.query(text, exclude_owner_id=version.report.organization_id)
     copyindex.index_version(version)
     labels = _source_labels({m.source for m in matches})
     payload["copies"] = [

@@ -14,11 +14,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from reports.audit import audit_record
-from reports.choices import Answer, CampaignStatus, RectificationStatus, ReportState, Role
+from reports.choices import (
+    Answer,
+    CampaignStatus,
+    RectificationStatus,
+    ReportState,
+    ReviewKind,
+    Role,
+)
 from reports.models import (
     RectificationItem,
     Report,
     ReportVersion,
+    ReviewAction,
     User,
 )
 from reports.selectors import user_role, user_unit
@@ -33,6 +41,14 @@ class NotAllowed(WorkflowError):
 
 
 class InvalidTransition(WorkflowError):
+    pass
+
+
+class StaleVersion(InvalidTransition):
+    """The reviewer acted on a page that no longer shows the report as it is."""
+
+
+class CommentRequired(WorkflowError):
     pass
 
 
@@ -162,3 +178,313 @@ def _rectification_snapshot(report: Report) -> list[dict[str, Any]]:
         }
         for item in rectifications_for_report(report)
     ]
+
+
+# ---------------------------------------------------------------- review
+
+REVIEW_ROLES = (Role.REVIEWER, Role.ADMIN)
+
+
+def can_review(user: User, report: Report) -> bool:
+    """A reviewer (or admin) at a strict ancestor unit of the school acts on its report.
+
+    Decision: admins review too (a province admin is often the one who checks a county's
+    work); supervisors only read. Superusers (operators) may act everywhere.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    unit = user_unit(user)
+    if unit is None or user_role(user) not in REVIEW_ROLES:
+        return False
+    school = report.organization
+    return school.pk != unit.pk and school.path.startswith(unit.path)
+
+
+def _locked(report_id: int) -> Report:
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("campaign", "organization")
+        .get(pk=report_id)
+    )
+
+
+def _guard_reviewer(actor: User, report: Report) -> None:
+    if not can_review(actor, report):
+        raise NotAllowed("只有上级教育局的审核员可以审核这份报告")
+
+
+def _guard_version(report: Report, version_number: int, *allowed: str) -> None:
+    """``version_number`` is the version the reviewer was looking at."""
+    if report.version != version_number:
+        raise StaleVersion(
+            f"学校已提交了第 {report.version} 版，您看到的是第 {version_number} 版。"
+            "请刷新页面，查看最新版本后再操作"
+        )
+    if report.state not in allowed:
+        raise StaleVersion(
+            f"这份报告的第 {version_number} 版已经处理过了"
+            f"（当前状态：{report.get_state_display()}），请刷新页面"
+        )
+
+
+def _current_version(report: Report) -> ReportVersion:
+    return report.versions.get(number=report.version)
+
+
+def _review_audit(
+    action: str,
+    *,
+    actor: User,
+    report: Report,
+    from_state: str,
+    comment: str = "",
+    request: HttpRequest | None = None,
+    **extra: Any,
+) -> None:
+    audit_record(
+        action=action,
+        actor=actor,
+        target=str(report),
+        organization=report.organization,
+        detail={
+            "report": report.pk,
+            "version": report.version,
+            "from": from_state,
+            "to": report.state,
+            "comment": comment,
+            **extra,
+        },
+        request=request,
+    )
+
+
+def _notify_later(event: str, action_id: int) -> None:
+    def send() -> None:
+        from reports import notifications
+
+        notifications.notify_review_action(event, action_id)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def report_open_review(
+    *, report_id: int, reviewer: User, request: HttpRequest | None = None
+) -> Report:
+    """submitted → under_review, when a reviewer opens the review page. Idempotent."""
+    report = _locked(report_id)
+    _guard_reviewer(reviewer, report)
+    if report.state == ReportState.UNDER_REVIEW:
+        return report
+    if report.state != ReportState.SUBMITTED:
+        raise InvalidTransition(f"报告当前状态为“{report.get_state_display()}”，不能开始审核")
+    from_state = report.state
+    report.state = ReportState.UNDER_REVIEW
+    report.save(update_fields=["state", "updated_at"])
+    ReviewAction.objects.create(
+        report=report, version=_current_version(report), kind=ReviewKind.OPEN, actor=reviewer
+    )
+    _review_audit(
+        "report_open_review", actor=reviewer, report=report, from_state=from_state, request=request
+    )
+    return report
+
+
+@transaction.atomic
+def report_approve(
+    *,
+    report_id: int,
+    reviewer: User,
+    version_number: int,
+    comment: str = "",
+    request: HttpRequest | None = None,
+) -> ReviewAction:
+    """under_review → approved, with an optional comment."""
+    report = _locked(report_id)
+    _guard_reviewer(reviewer, report)
+    if report.state in (ReportState.DRAFT, ReportState.RETURNED) and report.version == 0:
+        raise InvalidTransition("报告还没有提交，不能审核通过")
+    _guard_version(report, version_number, ReportState.UNDER_REVIEW)
+    comment = (comment or "").strip()
+    from_state = report.state
+    report.state = ReportState.APPROVED
+    report.save(update_fields=["state", "updated_at"])
+    action = ReviewAction.objects.create(
+        report=report,
+        version=_current_version(report),
+        kind=ReviewKind.APPROVE,
+        comment=comment,
+        actor=reviewer,
+    )
+    _review_audit(
+        "report_approve",
+        actor=reviewer,
+        report=report,
+        from_state=from_state,
+        comment=comment,
+        request=request,
+    )
+    _notify_later("approved", action.pk)
+    return action
+
+
+@transaction.atomic
+def report_return(
+    *,
+    report_id: int,
+    reviewer: User,
+    version_number: int,
+    comment: str,
+    section_comments: dict[str, str] | None = None,
+    request: HttpRequest | None = None,
+) -> ReviewAction:
+    """under_review → returned: the school revises and resubmits (the next version)."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise CommentRequired("退回时必须填写审核意见")
+    report = _locked(report_id)
+    _guard_reviewer(reviewer, report)
+    _guard_version(report, version_number, ReportState.UNDER_REVIEW)
+    keys = {s["key"] for s in report.campaign.sections}
+    sections = {
+        key: text.strip()
+        for key, text in (section_comments or {}).items()
+        if key in keys and text and text.strip()
+    }
+    from_state = report.state
+    report.state = ReportState.RETURNED
+    report.save(update_fields=["state", "updated_at"])
+    action = ReviewAction.objects.create(
+        report=report,
+        version=_current_version(report),
+        kind=ReviewKind.RETURN,
+        comment=comment,
+        section_comments=sections,
+        actor=reviewer,
+    )
+    _review_audit(
+        "report_return",
+        actor=reviewer,
+        report=report,
+        from_state=from_state,
+        comment=comment,
+        request=request,
+        section_comments=sections,
+    )
+    _notify_later("returned", action.pk)
+    return action
+
+
+@transaction.atomic
+def report_reopen(
+    *, report_id: int, reviewer: User, reason: str, request: HttpRequest | None = None
+) -> ReviewAction:
+    """approved → under_review, with a reason (logged)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CommentRequired("重新打开已通过的报告时必须填写原因")
+    report = _locked(report_id)
+    _guard_reviewer(reviewer, report)
+    if report.state != ReportState.APPROVED:
+        raise InvalidTransition(
+            f"只有已通过的报告可以重新打开（当前状态：{report.get_state_display()}）"
+        )
+    from_state = report.state
+    report.state = ReportState.UNDER_REVIEW
+    report.save(update_fields=["state", "updated_at"])
+    action = ReviewAction.objects.create(
+        report=report,
+        version=_current_version(report),
+        kind=ReviewKind.REOPEN,
+        comment=reason,
+        actor=reviewer,
+    )
+    _review_audit(
+        "report_reopen",
+        actor=reviewer,
+        report=report,
+        from_state=from_state,
+        comment=reason,
+        request=request,
+    )
+    _notify_later("reopened", action.pk)
+    return action
+
+
+# ---------------------------------------------------------------- rectification follow-up
+
+
+def can_follow_up(user: User, item: RectificationItem) -> bool:
+    """The reviewers who review the school's reports verify its rectification items."""
+    return can_review(user, item.report)
+
+
+def _locked_item(item_id: int) -> RectificationItem:
+    return (
+        RectificationItem.objects.select_for_update(of=("self",))
+        .select_related("organization", "report__organization", "report__campaign")
+        .get(pk=item_id)
+    )
+
+
+@transaction.atomic
+def rectification_verify(
+    *, item_id: int, reviewer: User, comment: str = "", request: HttpRequest | None = None
+) -> RectificationItem:
+    """Any not-yet-verified item → verified (核实): the problem is closed."""
+    item = _locked_item(item_id)
+    if not can_follow_up(reviewer, item):
+        raise NotAllowed("只有上级教育局的审核员可以核实整改事项")
+    if item.status == RectificationStatus.VERIFIED:
+        raise InvalidTransition("这项整改已经核实过了")
+    from_status = item.status
+    item.status = RectificationStatus.VERIFIED
+    item.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action="rectification_verify",
+        actor=reviewer,
+        target=f"{item.organization} · {item.problem[:60]}",
+        organization=item.organization,
+        detail={"item": item.pk, "from": from_status, "to": item.status, "comment": comment},
+        request=request,
+    )
+    transaction.on_commit(lambda: _notify_rectification("verified", item.pk, comment))
+    return item
+
+
+@transaction.atomic
+def rectification_send_back(
+    *, item_id: int, reviewer: User, comment: str, request: HttpRequest | None = None
+) -> RectificationItem:
+    """已整改 (done) → 整改中 (in progress): the reviewer does not accept the fix."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise CommentRequired("退回整改时必须说明原因")
+    item = _locked_item(item_id)
+    if not can_follow_up(reviewer, item):
+        raise NotAllowed("只有上级教育局的审核员可以退回整改事项")
+    if item.status != RectificationStatus.DONE:
+        raise InvalidTransition(
+            f"只有学校标为“已整改”的事项可以退回（当前：{item.get_status_display()}）"
+        )
+    from_status = item.status
+    item.status = RectificationStatus.IN_PROGRESS
+    item.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action="rectification_send_back",
+        actor=reviewer,
+        target=f"{item.organization} · {item.problem[:60]}",
+        organization=item.organization,
+        detail={"item": item.pk, "from": from_status, "to": item.status, "comment": comment},
+        request=request,
+    )
+    transaction.on_commit(lambda: _notify_rectification("sent_back", item.pk, comment))
+    return item
+
+
+def _notify_rectification(event: str, item_id: int, comment: str) -> None:
+    from reports import notifications
+
+    notifications.notify_rectification(event, item_id, comment)

@@ -89,6 +89,21 @@ def test_a_report_is_never_compared_with_its_own_earlier_version(world, reports)
     assert run_analysis(second.pk).result["copies"] == []
 
 
+def test_a_schools_own_report_of_an_earlier_campaign_is_not_a_copy_source(world, reports):
+    from reports.services.reports import campaign_close
+
+    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    first = submit(reports["a1"], world.alice, text)
+    run_analysis(first.pk)
+    campaign_close(campaign=reports["a1"].campaign, actor=world.ada)
+    later = make_campaign(world, title="下一期", days_left=30)
+    report = Report.objects.get(campaign=later, organization=world.school_a1)
+    again = submit(report, world.alice, text)  # copied forward: the school's own words
+    assert run_analysis(again.pk).result["copies"] == []
+    other = Report.objects.get(campaign=later, organization=world.school_a2)
+    assert run_analysis(submit(other, world.amy, text).pk).result["copies"]
+
+
 def test_copies_from_the_reference_library_name_the_reference(world, reports):
     reference = ReferenceText.objects.create(
         title="范文网：双减工作方案", text=corpus_text("003_b533ecdee02219c8.txt", 71, 81)
