@@ -105,15 +105,29 @@ def index_reference(reference: ReferenceText) -> int:
 
 
 def _exact_hits(hashes: list[int], exclude_owner_id: int | None) -> dict[int, CopyPassage]:
+    """hash → one indexed passage with that normalised text (not the school's own)."""
     if not hashes:
         return {}
-    rows = CopyPassage.objects.filter(exact__in=hashes)
-    if exclude_owner_id is not None:
-        rows = rows.exclude(owner_id=exclude_owner_id)
     if connection.vendor == "postgresql":
-        rows = rows.order_by("exact", "id").distinct("exact")
+        # One row per hash however common the passage is (boilerplate stands in thousands
+        # of reports): a LATERAL lookup with LIMIT 1 instead of reading every duplicate.
+        table = CopyPassage._meta.db_table
+        sql = f"""
+            SELECT x.id, x.exact, x.start, x."end", x.version_id, x.reference_id
+            FROM unnest(%s::bigint[]) AS h,
+            LATERAL (
+                SELECT id, exact, start, "end", version_id, reference_id FROM {table}
+                WHERE exact = h AND owner_id IS DISTINCT FROM %s LIMIT 1
+            ) AS x
+        """  # noqa: S608 - table name from model meta, values bound as parameters
+        exclude = -1 if exclude_owner_id is None else exclude_owner_id
+        rows = CopyPassage.objects.raw(sql, [hashes, exclude])
+    else:
+        rows = CopyPassage.objects.filter(exact__in=hashes)
+        if exclude_owner_id is not None:
+            rows = rows.exclude(owner_id=exclude_owner_id)
     hits: dict[int, CopyPassage] = {}
-    for row in rows.only("id", "exact", "start", "end", "version_id", "reference_id"):
+    for row in rows:
         hits.setdefault(row.exact, row)
     return hits
 

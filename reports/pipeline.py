@@ -27,7 +27,7 @@ from reports import copyindex, signals
 from reports.analysis import ANALYZER_VERSION, analysis_to_dict, analyze
 from reports.analysis.copies import copied_share
 from reports.choices import AnalysisState
-from reports.models import AnalysisResult, ReferenceText, ReportVersion
+from reports.models import AnalysisResult, IndicatorDefinition, ReferenceText, ReportVersion
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,11 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
         }
         for m in matches
     ]
-    payload["contradictions"] = contradictions(payload["numbers"], text, version.indicator_values)
+    labels_by_code = dict(IndicatorDefinition.objects.values_list("code", "label"))
+    payload["contradictions"] = [
+        {**c, "label": labels_by_code.get(c["indicator"], c["indicator"])}
+        for c in contradictions(payload["numbers"], text, version.indicator_values)
+    ]
     share = copied_share(text, matches)
     flags = {
         "copied_share": share,
@@ -231,6 +235,7 @@ def contradictions(
             if any(v in before for v in vetoes):
                 continue
             value = number["value"] * (60 if number["unit"] == "小时" else 1)
+            value = int(value) if float(value).is_integer() else value
             if _disagrees(value, number["comparison"], float(form_value), code):
                 found.append(
                     {

@@ -151,6 +151,8 @@ def test_a_number_in_the_prose_that_contradicts_the_form_is_flagged(world, repor
     assert ("after_school_rate", 81, 90.0) in found
     assert not any(c[0] == "enrolment" for c in found)  # 800 = 800
     assert result.flags["contradictions"] == 2
+    labels = {c["label"] for c in result.result["contradictions"]}
+    assert labels == {"参加课后服务学生数", "课后服务学生参与率"}
 
 
 def test_an_upper_bound_in_the_prose_is_not_a_contradiction_when_respected():
