@@ -1,0 +1,292 @@
+"""The Word summary report (汇总报告) of a county or city for one campaign.
+
+Structure, in the official style: title, an opening paragraph, then 一、总体情况 (progress and
+timeliness), 二、主要指标 (a table against the policy limits and the previous campaign),
+三、存在的主要问题 (the problems schools listed, grouped by topic with counts and examples),
+四、需要关注的学校 (flagged, late, returned), 五、下一步工作建议.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db.models import F
+from django.utils import timezone
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from reports import dashboards
+from reports.choices import ReportState
+from reports.exports.docx_style import (
+    HEADING_STYLE,
+    SUBHEADING_STYLE,
+    TITLE_STYLE,
+    add_table,
+    official_document,
+)
+from reports.models import Campaign, Organization, ReportVersion, User
+
+HEADINGS = [
+    "一、总体情况",
+    "二、主要指标",
+    "三、存在的主要问题",
+    "四、需要关注的学校",
+    "五、下一步工作建议",
+]
+# Topic groups of the problems schools list; a problem goes to the first group it matches.
+PROBLEM_TOPICS: list[tuple[str, tuple[str, ...]]] = [
+    ("作业", ("作业",)),
+    ("课后服务", ("课后服务", "社团", "托管", "延时服务")),
+    ("师资", ("师资", "教师", "老师", "编制", "培训")),
+    ("家长", ("家长", "家庭", "焦虑", "家校")),
+    ("体育", ("体育", "锻炼", "运动", "场地", "体质", "体能")),
+    ("其他", ()),
+]
+SUGGESTIONS = {
+    "作业": "加强作业设计与管理研究，推广分层作业、弹性作业，严格落实作业公示和总量控制。",
+    "课后服务": "拓展课后服务资源，引入校外优质资源和志愿者，丰富课程供给，提高服务质量。",
+    "师资": "统筹调配教师力量，合理安排弹性上下班，切实减轻教师非教学负担。",
+    "家长": "加强家校沟通和政策宣传，引导家长树立科学教育观念，缓解教育焦虑。",
+    "体育": "统筹场地和时间，保障学生每天校内外各1小时体育活动。",
+    "其他": "对其他问题逐校梳理，建立问题清单，明确责任和时限。",
+}
+ORDINALS = "一二三四五六七八九十"
+ITEM_SPLIT = re.compile(r"[。；;！!\n]+")
+ITEM_PREFIX = re.compile(
+    r"^\s*(?:[（(]?[0-9一二三四五六七八九十]+[)）、.．]|[一二三四五六七八九十]是)\s*"
+)
+
+
+@dataclass
+class TopicGroup:
+    name: str
+    schools: set[str] = field(default_factory=set)
+    items: int = 0
+    examples: list[tuple[str, str]] = field(default_factory=list)
+
+
+def problem_items(text: str) -> list[str]:
+    items = []
+    for part in ITEM_SPLIT.split(text or ""):
+        part = ITEM_PREFIX.sub("", part).strip(" ，,、")
+        if len(part) >= 4:
+            items.append(part)
+    return items
+
+
+def topic_of(item: str) -> str:
+    for name, words in PROBLEM_TOPICS:
+        if any(word in item for word in words):
+            return name
+    return "其他"
+
+
+def group_problems(campaign: Campaign, unit: Organization, user: User | None) -> list[TopicGroup]:
+    """The problems section of each report's current version, grouped by topic."""
+    reports = dashboards.scoped_reports(campaign, unit, user).filter(version__gt=0)
+    versions = (
+        ReportVersion.objects.filter(report__in=reports, number=F("report__version"))
+        .order_by("report__organization__path")
+        .values_list("report__organization__name", "sections")
+    )
+    groups = {name: TopicGroup(name) for name, _ in PROBLEM_TOPICS}
+    for school, sections in versions.iterator(chunk_size=500):
+        for item in problem_items((sections or {}).get("problems", "")):
+            group = groups[topic_of(item)]
+            group.items += 1
+            group.schools.add(school)
+            if len(group.examples) < 2 and all(item != e for e, _ in group.examples):
+                group.examples.append((item, school))
+    return [g for g in groups.values() if g.items]
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole * 100:.1f}%" if whole else "—"
+
+
+def summary_content(campaign: Campaign, unit: Organization, user: User | None) -> dict[str, Any]:
+    children = dashboards.children_of(unit)
+    return {
+        "progress": dashboards.progress(campaign, unit, user, children),
+        "timeliness": dashboards.timeliness(campaign, unit, user),
+        "indicators": dashboards.indicator_stats(campaign, unit, user, with_histograms=False),
+        "problems": group_problems(campaign, unit, user),
+        "attention": dashboards.attention(campaign, unit, user),
+        "late": list(
+            dashboards.scoped_reports(campaign, unit, user)
+            .filter(is_late=True)
+            .order_by("organization__path")
+            .values_list("organization__name", flat=True)[:200]
+        ),
+        "flags": dashboards.flag_overview(campaign, unit, user, children)["totals"],
+    }
+
+
+def write_summary(
+    target: str | IO[bytes], *, campaign: Campaign, unit: Organization, user: User | None
+) -> None:
+    data = summary_content(campaign, unit, user)
+    doc = official_document()
+
+    def heading(text: str) -> None:
+        doc.add_paragraph(text, style=HEADING_STYLE)
+
+    def para(text: str) -> None:
+        doc.add_paragraph(text)
+
+    doc.add_paragraph(f"{unit.name}关于{campaign.title}情况的汇总报告", style=TITLE_STYLE)
+    totals = data["progress"]["totals"]
+    deadline = timezone.localtime(campaign.deadline)
+    para(
+        f"根据“{campaign.title}”（{campaign.period}）工作安排，{unit.name}组织辖区内"
+        f"{totals['total']}所学校对照自查清单逐项开展自查，截至{timezone.localtime():%Y年%m月%d日}，"
+        f"共收到自查报告{totals['handed_in']}份。现将有关情况汇总报告如下。"
+    )
+
+    heading(HEADINGS[0])
+    para(
+        f"本次自查应报学校{totals['total']}所，已提交{totals['handed_in']}所"
+        f"（提交率{_pct(totals['handed_in'], totals['total'])}），"
+        f"其中按时提交{totals['on_time']}所、"
+        f"逾期{totals['late']}所；已审核通过{totals['approved']}所，退回修改{totals['returned']}所，"
+        f"尚未开始{totals['not_started']}所，草稿未提交{totals['draft']}所。"
+        f"填报截止时间为{deadline:%Y年%m月%d日%H时%M分}。"
+    )
+    days = data["timeliness"]["days"]
+    if days:
+        last_days = sum(r["count"] for r in days if 0 <= r["days_to_deadline"] <= 1)
+        para(
+            f"首次提交集中在{days[0]['day']:%m月%d日}至{days[-1]['day']:%m月%d日}之间，"
+            f"截止前最后两天提交{last_days}所。"
+        )
+    children = data["progress"]["children"]
+    if children:
+        add_table(
+            doc,
+            ["单位", "应报", "已提交", "按时", "逾期", "已通过", "退回", "未开始"],
+            [
+                [
+                    row.unit.name,
+                    row.counts["total"],
+                    row.counts["handed_in"],
+                    row.counts["on_time"],
+                    row.counts["late"],
+                    row.counts["approved"],
+                    row.counts["returned"],
+                    row.counts["not_started"],
+                ]
+                for row in children
+            ],
+        )
+
+    heading(HEADINGS[1])
+    stats = [s for s in data["indicators"]["stats"] if s.count]
+    previous = data["indicators"]["previous"]
+    if stats:
+        over = [s for s in stats if s.beyond]
+        text = "从学校填报的主要指标看，" + (
+            "；".join(
+                f"{s.definition.label}有{s.beyond}所学校未达到“{s.limit_text}”的要求" for s in over
+            )
+            + "。"
+            if over
+            else "各项指标均符合政策要求。"
+        )
+        if previous is not None:
+            text += f"与上期（{previous.title}）相比的变化见下表。"
+        para(text)
+        add_table(
+            doc,
+            [
+                "指标",
+                "填报学校数",
+                "平均值",
+                "最小值",
+                "最大值",
+                "政策要求",
+                "未达要求",
+                "上期平均",
+                "变化",
+            ],
+            [
+                [
+                    f"{s.definition.label}（{s.definition.unit}）"
+                    if s.definition.unit
+                    else s.definition.label,
+                    s.count,
+                    s.avg,
+                    s.min,
+                    s.max,
+                    s.limit_text,
+                    s.beyond,
+                    s.previous_avg,
+                    f"{s.change:+.1f}%" if s.change is not None else "",
+                ]
+                for s in stats
+            ],
+        )
+    else:
+        para("暂无学校提交指标数据。")
+    for cut in data["indicators"]["cuts"]:
+        if cut["change"] is not None:
+            para(
+                f"{cut['label']}：本年度合计{cut['this']:g}，上年度合计{cut['last']:g}，"
+                f"变化{cut['change']:+.1f}%。"
+            )
+
+    heading(HEADINGS[2])
+    problems = data["problems"]
+    if problems:
+        para(
+            f"各学校在自查报告中共列出问题{sum(g.items for g in problems)}条，主要集中在以下方面。"
+        )
+        for i, group in enumerate(problems):
+            examples = "；".join(f"“{text}”（{school}）" for text, school in group.examples)
+            doc.add_paragraph(f"（{ORDINALS[i]}）{group.name}方面。", style=SUBHEADING_STYLE)
+            para(f"共有{len(group.schools)}所学校提及，计{group.items}条。如：{examples}。")
+    else:
+        para("已提交的报告中暂未列出问题。")
+
+    heading(HEADINGS[3])
+    flags = data["flags"]
+    attention = data["attention"]
+    returned = [r["organization__name"] for r in attention if r["state"] == ReportState.RETURNED]
+    flagged = [r["organization__name"] for r in attention if r["flagged"]]
+    missing = [r["organization__name"] for r in attention if r["version"] == 0]
+    lines = []
+    if flagged:
+        lines.append(
+            f"文本分析提示需复核的报告{len(flagged)}份（含雷同段落{flags['copied']}份，"
+            f"其中雷同来自他校报告{flags['copied_schools']}份、来自范文库{flags['copied_reference']}份；"
+            f"含未填占位符{flags['placeholders']}份；偏离主题{flags['off_topic']}份；"
+            f"数字前后矛盾{flags['contradictions']}份）：{'、'.join(flagged)}。"
+        )
+    if data["late"]:
+        lines.append(f"逾期提交的学校{len(data['late'])}所：{'、'.join(data['late'])}。")
+    if returned:
+        lines.append(f"退回修改尚未重新提交的学校{len(returned)}所：{'、'.join(returned)}。")
+    if missing:
+        lines.append(f"临近或超过截止时间仍未提交的学校{len(missing)}所：{'、'.join(missing)}。")
+    for line in lines or ["暂无需要特别关注的学校。"]:
+        para(line)
+
+    heading(HEADINGS[4])
+    suggestions = [SUGGESTIONS[g.name] for g in problems]
+    if missing or data["late"]:
+        suggestions.append("督促未提交和逾期学校尽快完成自查，将按时报送情况纳入日常督导。")
+    if flagged:
+        suggestions.append(
+            "对文本分析提示雷同、占位符未填、数字矛盾的报告逐份复核，必要时退回重报。"
+        )
+    suggestions.append(
+        "坚持数据一次采集、多次使用，不再另行要求学校重复报送已在系统中填报的数据和佐证材料。"
+    )
+    for i, text in enumerate(suggestions):
+        para(f"（{ORDINALS[i % 10]}）{text}")
+    para("")
+    closing = doc.add_paragraph(f"{unit.name}")
+    closing.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    dated = doc.add_paragraph(f"{timezone.localtime():%Y年%m月%d日}")
+    dated.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.save(target)
