@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
+from django.utils.dateparse import parse_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -91,11 +92,35 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, Role.ADMIN):
         raise PermissionDenied
     events = audit_events_visible_to(request.user)
-    action = request.GET.get("action", "").strip()
-    if action:
-        events = events.filter(action=action)
+    filters = {
+        key: request.GET.get(key, "").strip() for key in ("action", "actor", "since", "until")
+    }
+    if filters["action"]:
+        events = events.filter(action=filters["action"])
+    if filters["actor"]:
+        events = events.filter(actor__username=filters["actor"])
+    for key, lookup in (("since", "created_at__date__gte"), ("until", "created_at__date__lte")):
+        day = parse_date(filters[key]) if filters[key] else None
+        if day is not None:
+            events = events.filter(**{lookup: day})
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "reports/audit_log.html", {"page": page, "action": action})
+    actions = audit_events_visible_to(request.user).order_by().values_list("action", flat=True)
+    return render(
+        request,
+        "reports/audit_log.html",
+        {
+            "page": page,
+            "filters": filters,
+            "actions": sorted(set(actions)),
+            "query": _without_page(request),
+        },
+    )
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
