@@ -81,13 +81,16 @@ def dashboard_context(campaign: Campaign, unit: Organization, user: User) -> dic
     """Everything the dashboard shows. A fixed number of queries whatever the number of units
     (see tests/test_dashboard.py and benchmarks/bench_dashboard.py)."""
     children = [] if unit.is_school else dashboards.children_of(unit)
-    progress = dashboards.progress(campaign, unit, user, children)
-    timeliness = dashboards.timeliness(campaign, unit, user)
     definitions = dashboards.number_indicators(campaign)
-    indicators = dashboards.indicator_stats(campaign, unit, user, definitions)
-    by_child = dashboards.indicator_averages_by_child(campaign, unit, user, definitions, children)
-    checklist = dashboards.checklist_counts(campaign, unit, user)
-    flags = dashboards.flag_overview(campaign, unit, user, children)
+    items = dashboards.checklist_items(campaign)
+    # Progress, indicators, checklist and flags, in total and per child: one scan.
+    overview = dashboards.dashboard_pass(campaign, unit, user, definitions, items, children)
+    progress = overview["progress"]
+    timeliness = dashboards.timeliness(campaign, unit, user)
+    indicators = overview["indicators"]
+    by_child = overview["indicators_by_child"]
+    checklist = overview["checklist"]
+    flags = overview["flags"]
     attention = dashboards.attention(campaign, unit, user)
     charts: dict[str, Any] = {}
     if progress["children"]:

@@ -192,3 +192,26 @@ def test_the_dashboard_query_count_does_not_grow_with_the_number_of_units(world,
         page = client.get("/dashboard/", params).content.decode()
     assert "新县5" in page and 'data-total="total">51<' in page
     assert len(large) == len(small)
+
+
+def test_the_one_scan_pass_gives_the_same_numbers_as_the_separate_queries(world, built):
+    version = built.a2.versions.get(number=built.a2.version)
+    analyse(version, copies=1, copied_share=0.1, off_topic=True, sources=("reference:9",))
+    campaign, unit, user = built.campaign, world.city, world.sam
+    children = dashboards.children_of(unit)
+    definitions = dashboards.number_indicators(campaign)
+    items = dashboards.checklist_items(campaign)
+    one = dashboards.dashboard_pass(campaign, unit, user, definitions, items, children)
+    progress = dashboards.progress(campaign, unit, user, children)
+    assert one["progress"]["totals"] == progress["totals"]
+    assert [(r.unit, r.counts) for r in one["progress"]["children"]] == [
+        (r.unit, r.counts) for r in progress["children"]
+    ]
+    flags = dashboards.flag_overview(campaign, unit, user, children)
+    assert one["flags"] == flags and flags["totals"]["flagged"] == 2
+    assert one["checklist"] == dashboards.checklist_counts(campaign, unit, user)
+    stats = dashboards.indicator_stats(campaign, unit, user, definitions)["stats"]
+    assert [vars(s) for s in one["indicators"]["stats"]] == [vars(s) for s in stats]
+    assert one["indicators_by_child"] == dashboards.indicator_averages_by_child(
+        campaign, unit, user, definitions, children
+    )
