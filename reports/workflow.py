@@ -233,6 +233,51 @@ def _current_version(report: Report) -> ReportVersion:
     return report.versions.get(number=report.version)
 
 
+# What each review act is called in the audit log and in the school's notification.
+_ACT_NAMES = {
+    ReviewKind.APPROVE: ("report_approve", "approved"),
+    ReviewKind.RETURN: ("report_return", "returned"),
+    ReviewKind.REOPEN: ("report_reopen", "reopened"),
+}
+
+
+def _review_act(
+    report: Report,
+    reviewer: User,
+    *,
+    to_state: str,
+    kind: str,
+    comment: str,
+    section_comments: dict[str, str] | None = None,
+    request: HttpRequest | None = None,
+) -> ReviewAction:
+    """The write every review act shares: state, ReviewAction, audit entry, notification."""
+    audit_name, notice = _ACT_NAMES[kind]
+    from_state = report.state
+    report.state = to_state
+    report.save(update_fields=["state", "updated_at"])
+    action = ReviewAction.objects.create(
+        report=report,
+        version=_current_version(report),
+        kind=kind,
+        comment=comment,
+        section_comments=section_comments or {},
+        actor=reviewer,
+    )
+    extra = {"section_comments": section_comments} if section_comments is not None else {}
+    _review_audit(
+        audit_name,
+        actor=reviewer,
+        report=report,
+        from_state=from_state,
+        comment=comment,
+        request=request,
+        **extra,
+    )
+    _notify_later(notice, action.pk)
+    return action
+
+
 def _review_audit(
     action: str,
     *,
@@ -307,27 +352,14 @@ def report_approve(
     if report.state in (ReportState.DRAFT, ReportState.RETURNED) and report.version == 0:
         raise InvalidTransition("报告还没有提交，不能审核通过")
     _guard_version(report, version_number, ReportState.UNDER_REVIEW)
-    comment = (comment or "").strip()
-    from_state = report.state
-    report.state = ReportState.APPROVED
-    report.save(update_fields=["state", "updated_at"])
-    action = ReviewAction.objects.create(
-        report=report,
-        version=_current_version(report),
+    return _review_act(
+        report,
+        reviewer,
+        to_state=ReportState.APPROVED,
         kind=ReviewKind.APPROVE,
-        comment=comment,
-        actor=reviewer,
-    )
-    _review_audit(
-        "report_approve",
-        actor=reviewer,
-        report=report,
-        from_state=from_state,
-        comment=comment,
+        comment=(comment or "").strip(),
         request=request,
     )
-    _notify_later("approved", action.pk)
-    return action
 
 
 @transaction.atomic
@@ -353,28 +385,15 @@ def report_return(
         for key, text in (section_comments or {}).items()
         if key in keys and text and text.strip()
     }
-    from_state = report.state
-    report.state = ReportState.RETURNED
-    report.save(update_fields=["state", "updated_at"])
-    action = ReviewAction.objects.create(
-        report=report,
-        version=_current_version(report),
+    return _review_act(
+        report,
+        reviewer,
+        to_state=ReportState.RETURNED,
         kind=ReviewKind.RETURN,
         comment=comment,
         section_comments=sections,
-        actor=reviewer,
-    )
-    _review_audit(
-        "report_return",
-        actor=reviewer,
-        report=report,
-        from_state=from_state,
-        comment=comment,
         request=request,
-        section_comments=sections,
     )
-    _notify_later("returned", action.pk)
-    return action
 
 
 @transaction.atomic
@@ -391,26 +410,14 @@ def report_reopen(
         raise InvalidTransition(
             f"只有已通过的报告可以重新打开（当前状态：{report.get_state_display()}）"
         )
-    from_state = report.state
-    report.state = ReportState.UNDER_REVIEW
-    report.save(update_fields=["state", "updated_at"])
-    action = ReviewAction.objects.create(
-        report=report,
-        version=_current_version(report),
+    return _review_act(
+        report,
+        reviewer,
+        to_state=ReportState.UNDER_REVIEW,
         kind=ReviewKind.REOPEN,
-        comment=reason,
-        actor=reviewer,
-    )
-    _review_audit(
-        "report_reopen",
-        actor=reviewer,
-        report=report,
-        from_state=from_state,
         comment=reason,
         request=request,
     )
-    _notify_later("reopened", action.pk)
-    return action
 
 
 # ---------------------------------------------------------------- rectification follow-up
