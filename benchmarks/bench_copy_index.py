@@ -118,19 +118,50 @@ def copy_fill(versions: list[ReportVersion]) -> None:
                         fp.exact,
                     )
                 )
-                bands.extend((next_id, k) for k in fp.bands)
+                bands.extend((next_id, k, v.report.organization_id) for k in fp.bands)
                 next_id += 1
         columns = 'id, version_id, owner_id, start, "end", norm_len, exact'
         with cur.copy(f"COPY reports_copypassage ({columns}) FROM STDIN") as cp:
             for row in passages:
                 cp.write_row(row)
-        with cur.copy("COPY reports_copyband (passage_id, key) FROM STDIN") as cp:
+        with cur.copy("COPY reports_copyband (passage_id, key, owner_id) FROM STDIN") as cp:
             for row in bands:
                 cp.write_row(row)
         cur.execute(
             "SELECT setval(pg_get_serial_sequence('reports_copypassage', 'id'), %s)", [next_id]
         )
     raw.commit()
+
+
+WORKER_SCRIPT = """
+import json, os, resource, sys, time
+sys.path.insert(0, {root!r})
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+import django
+django.setup()
+from reports.pipeline import run_analysis
+ids = json.loads(sys.argv[1])
+began = time.perf_counter()
+for pk in ids:
+    run_analysis(pk, force=True)
+elapsed = time.perf_counter() - began
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"per_report_ms": elapsed / len(ids) * 1000, "rss_mb": rss}}))
+"""
+
+
+def worker_run(versions_sample: list[int]) -> dict:
+    """What one worker process costs: the real task body, in a fresh interpreter."""
+    import json
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, "-c", WORKER_SCRIPT.format(root=str(ROOT)), json.dumps(versions_sample)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -176,7 +207,8 @@ def main() -> None:
             copy_fill(create_versions(batch, indexed, texts))
             indexed += batch
         with connection.cursor() as cur:
-            cur.execute("ANALYZE reports_copypassage; ANALYZE reports_copyband")
+            cur.execute("VACUUM ANALYZE reports_copypassage")
+            cur.execute("VACUUM ANALYZE reports_copyband")
         passages = CopyPassage.objects.count()
         timings, found = [], 0
         tracemalloc.start()
@@ -202,9 +234,15 @@ def main() -> None:
                 heap_mb,
             )
         )
+    worker = worker_run(versions_sample=[v.pk for v in versions[:50]])
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"indexing (index_version, real path): {index_rate:.0f} reports/s on one core")
-    print(f"peak RSS of this process (it also builds the synthetic index): {rss:.0f} MB\n")
+    print(f"peak RSS of this process (it also builds the synthetic index): {rss:.0f} MB")
+    print(
+        f"worker: run_analysis (engine + copy query + indexing) of 50 versions against the "
+        f"{indexed:,}-report index in a fresh process: {worker['per_report_ms']:.0f} ms per "
+        f"report, peak RSS {worker['rss_mb']:.0f} MB\n"
+    )
     print(
         "| reports indexed | passages | query p50 ms | query p95 ms | queries with matches "
         "| peak Python heap while querying |"

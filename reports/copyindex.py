@@ -42,7 +42,7 @@ def _store(fps: list[copies.PassageFingerprint], **owner) -> int:
         )
         CopyBand.objects.bulk_create(
             [
-                CopyBand(passage_id=r.pk, key=k)
+                CopyBand(passage_id=r.pk, key=k, owner_id=owner.get("owner_id"))
                 for r, f in zip(rows, fps, strict=True)
                 for k in f.bands
             ]
@@ -71,10 +71,11 @@ def _store(fps: list[copies.PassageFingerprint], **owner) -> int:
                         f.exact,
                     )
                 )
-        with cursor.copy(f"COPY {bands} (passage_id, key) FROM STDIN") as copy:
+        owner_id = owner.get("owner_id")
+        with cursor.copy(f"COPY {bands} (passage_id, key, owner_id) FROM STDIN") as copy:
             for pk, f in zip(ids, fps, strict=True):
                 for key in f.bands:
-                    copy.write_row((pk, key))
+                    copy.write_row((pk, key, owner_id))
     return len(fps)
 
 
@@ -139,21 +140,23 @@ def _band_hits(keys: list[int], exclude_owner_id: int | None) -> dict[int, list[
         return result
     exclude = -1 if exclude_owner_id is None else exclude_owner_id
     if connection.vendor == "postgresql":
+        # One index-only scan over the covering (key, owner_id, passage_id) index for all keys
+        # at once; row_number() keeps at most PER_KEY candidates of a common key.
         sql = f"""
-            SELECT k, x.passage_id FROM unnest(%s::bigint[]) AS k,
-            LATERAL (
-                SELECT b.passage_id FROM {CopyBand._meta.db_table} b
-                JOIN {CopyPassage._meta.db_table} p ON p.id = b.passage_id
-                WHERE b.key = k AND p.owner_id IS DISTINCT FROM %s
-                LIMIT %s
-            ) AS x
-        """  # noqa: S608 - table names from model meta, values bound as parameters
+            SELECT key, passage_id FROM (
+                SELECT key, passage_id,
+                       row_number() OVER (PARTITION BY key ORDER BY passage_id) AS rank
+                FROM {CopyBand._meta.db_table}
+                WHERE key = ANY(%s::bigint[]) AND owner_id IS DISTINCT FROM %s
+            ) AS ranked
+            WHERE rank <= %s
+        """  # noqa: S608 - table name from model meta, values bound as parameters
         with connection.cursor() as cursor:
             cursor.execute(sql, [keys, exclude, PER_KEY])
             for key, passage_id in cursor.fetchall():
                 result[key].append(passage_id)
         return result
-    rows = CopyBand.objects.filter(key__in=keys).exclude(passage__owner_id=exclude)
+    rows = CopyBand.objects.filter(key__in=keys).exclude(owner_id=exclude)
     for key, passage_id in rows.values_list("key", "passage_id"):
         result[key].append(passage_id)
     return result
@@ -174,12 +177,13 @@ def query(text: str, *, exclude_owner_id: int | None = None) -> list[copies.Copy
         return []
     fps = copies.fingerprint_passages(passages)
     exact = _exact_hits(sorted({fp.exact for fp in fps}), exclude_owner_id)
-    # Only passages without an exact twin need the near-duplicate lookup.
-    open_fps = [fp for fp in fps if fp.exact not in exact]
+    # Only passages not accounted for by exact twins need the near-duplicate lookup.
+    wanted = copies.needs_candidates(passages, [fp.exact in exact for fp in fps])
+    open_fps = [fp for fp, look in zip(fps, wanted, strict=True) if look]
     bands = _band_hits(sorted({k for fp in open_fps for k in fp.bands}), exclude_owner_id)
     per_passage: list[list[int]] = []
-    for fp in fps:
-        if fp.exact in exact:
+    for fp, look in zip(fps, wanted, strict=True):
+        if not look:
             per_passage.append([])
             continue
         counts: dict[int, int] = defaultdict(int)

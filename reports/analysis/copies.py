@@ -370,13 +370,14 @@ def confirm_matches(
     reaches ``threshold``. Sentence/clause matches inside a larger passage matched to the
     same source are dropped.
     """
+    hits = [exact(fp) for fp in fps]
+    wanted = needs_candidates(passages, [hit is not None for hit in hits])
     found: list[tuple[Passage, CopyMatch]] = []
-    for p, fp in zip(passages, fps, strict=True):
+    for p, fp, hit, look in zip(passages, fps, hits, wanted, strict=True):
         best: CopyMatch | None = None
-        hit = exact(fp)
         if hit is not None:
             best = CopyMatch(p.start, p.end, hit[0], hit[1], hit[2], 1.0)
-        else:
+        elif look:
             found_candidates = candidates(fp)
             if found_candidates:
                 mine = _shingles(p.norm)
@@ -401,6 +402,27 @@ def confirm_matches(
         out.append(m)
     out.sort(key=lambda m: (m.start, m.end))
     return out
+
+
+def needs_candidates(passages: Sequence[Passage], exact_hit: Sequence[bool]) -> list[bool]:
+    """Which passages still need a near-duplicate search once exact twins are known.
+
+    A passage with an exact twin needs none, and neither does a passage lying inside one,
+    or covered end to end by them (a paragraph whose sentences all stand elsewhere): its
+    text is already accounted for. This saves most lookups on template-heavy reports.
+    """
+    spans = sorted((p.start, p.end) for p, hit in zip(passages, exact_hit, strict=True) if hit)
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1] + 1:  # adjacent passages share a separator
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    wanted = []
+    for p, hit in zip(passages, exact_hit, strict=True):
+        covered = any(s <= p.start and p.end <= e for s, e in merged)
+        wanted.append(not hit and not covered)
+    return wanted
 
 
 def shingles(norm: str) -> frozenset[str]:
