@@ -134,7 +134,7 @@ def copy_fill(versions: list[ReportVersion]) -> None:
 
 
 WORKER_SCRIPT = """
-import json, os, resource, sys, time
+import json, os, sys, time
 sys.path.insert(0, {root!r})
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 import django
@@ -145,8 +145,10 @@ began = time.perf_counter()
 for pk in ids:
     run_analysis(pk, force=True)
 elapsed = time.perf_counter() - began
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({{"per_report_ms": elapsed / len(ids) * 1000, "rss_mb": rss}}))
+# VmHWM is this process's own peak (ru_maxrss would include the parent's, from the fork).
+status = open("/proc/self/status").read()
+hwm_kb = int(status.split("VmHWM:")[1].split()[0])
+print(json.dumps({{"per_report_ms": elapsed / len(ids) * 1000, "rss_mb": hwm_kb / 1024}}))
 """
 
 
