@@ -192,10 +192,14 @@ def dashboard_context(campaign: Campaign, unit: Organization, user: User) -> dic
 
 
 def _beyond(definition, bucket: dict[str, Any]) -> bool:
-    if definition.policy_max is not None and bucket["high"] > definition.policy_max:
-        return bucket["low"] >= definition.policy_max or bucket["high"] > definition.policy_max
-    if definition.policy_min is not None and bucket["low"] < definition.policy_min:
+    """Red only when every value the bucket can hold breaks the limit: [61, 70) over a
+    60-minute cap is red, [56, 60] and a bucket of zeros under a zero cap are not."""
+    low, high = bucket["low"], bucket["high"]
+    if definition.policy_max is not None and low > definition.policy_max:
         return True
+    if definition.policy_min is not None:
+        below = high < definition.policy_min if bucket["closed"] else high <= definition.policy_min
+        return below
     return False
 
 

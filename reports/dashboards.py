@@ -577,7 +577,7 @@ def _bin_edges(stat: IndicatorStat) -> list[float]:
     if low is None or high is None:
         return []
     if high == low:
-        return [low, low + 1]
+        return [low, low]  # every value the same: one closed bucket, labelled with it
     step = (high - low) / HISTOGRAM_BINS
     if step >= 1:
         step = math.ceil(step)
@@ -614,9 +614,15 @@ def _fill_histograms(reports: QuerySet[Report], stats: list[IndicatorStat]) -> N
     result = _aggregate_once(reports, annotations, parts)
     for stat, buckets in plan:
         for key, lo, hi, last in buckets:
-            label = f"{lo:g}–{hi:g}" if last else f"{lo:g}–<{hi:g}"
+            label = f"{lo:g}" if lo == hi else (f"{lo:g}–{hi:g}" if last else f"{lo:g}–<{hi:g}")
             stat.histogram.append(
-                {"label": label, "count": int(result[key] or 0), "low": lo, "high": hi}
+                {
+                    "label": label,
+                    "count": int(result[key] or 0),
+                    "low": lo,
+                    "high": hi,
+                    "closed": last,  # the last bucket includes its upper edge
+                }
             )
 
 

@@ -215,3 +215,35 @@ def test_the_one_scan_pass_gives_the_same_numbers_as_the_separate_queries(world,
     assert one["indicators_by_child"] == dashboards.indicator_averages_by_child(
         campaign, unit, user, definitions, children
     )
+
+
+def test_histogram_buckets_are_red_only_when_every_value_breaks_the_limit(world, built, login):
+    submit(built.b1, world.bob, content(homework_grade36=60))  # exactly at the cap: compliant
+    page = login(world.sam).get("/dashboard/", {"campaign": built.campaign.pk})
+    charts = page.context["charts"]
+    stats = {h["stat"].definition.code: h for h in page.context["histograms"]}
+    colours = {
+        code: dict(
+            zip(
+                charts[h["key"]]["labels"],
+                charts[h["key"]]["datasets"][0]["backgroundColor"],
+                strict=True,
+            )
+        )
+        for code, h in stats.items()
+    }
+    homework = next(s for s in stats.values() if s["stat"].definition.code == "homework_grade36")
+    buckets = homework["stat"].histogram
+    assert any(b["low"] > 60 for b in buckets), "a school above the 60-minute cap"
+    assert any(b["low"] == 60 and b["high"] > 60 for b in buckets), "a bucket from 60 up"
+    for bucket in homework["stat"].histogram:
+        expected = "#dc3545" if bucket["low"] > 60 else "#0d6efd"
+        assert colours["homework_grade36"][bucket["label"]] == expected
+
+
+def test_a_bucket_of_equal_values_is_labelled_with_the_value():
+    from reports.dashboards import IndicatorStat, _bin_edges
+
+    stat = IndicatorStat.__new__(IndicatorStat)
+    stat.min, stat.max = 0.0, 0.0
+    assert _bin_edges(stat) == [0.0, 0.0]
