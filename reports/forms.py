@@ -83,9 +83,24 @@ class CampaignForm(forms.ModelForm):
         self.helper.form_tag = False
 
     def clean_notice_file(self):
+        """Same rules as report attachments: type by content, size limit, safe name."""
+        from django.conf import settings
+
+        from reports.documents import DocumentError, check_attachment
+
         upload = self.cleaned_data.get("notice_file")
-        if upload and hasattr(upload, "size") and upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("通知附件不能超过 20 MB")
+        if not upload or not hasattr(upload, "size"):
+            return upload
+        limit = settings.UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            size_mb, limit_mb = upload.size / 1024 / 1024, limit // 1024 // 1024
+            raise forms.ValidationError(f"通知附件大小 {size_mb:.1f} MB 超过上限 {limit_mb} MB")
+        data = upload.read()
+        upload.seek(0)
+        try:
+            _, upload.name = check_attachment(data, upload.name, upload.size, limit)
+        except DocumentError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
 
     def clean(self):

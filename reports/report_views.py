@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -97,6 +97,24 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage,
             "reports": reports.order_by("organization__path")[:500],
         },
+    )
+
+
+@login_required
+def campaign_notice_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The notice attachment, for anyone the campaign is visible to (media is not public)."""
+    import mimetypes
+    from pathlib import Path
+
+    campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
+    if not campaign.notice_file:
+        raise Http404
+    name = Path(campaign.notice_file.name).name
+    return FileResponse(
+        campaign.notice_file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
     )
 
 

@@ -15,6 +15,11 @@ urlpatterns = [
         "campaigns/<int:pk>/publish/", report_views.campaign_publish_view, name="campaign_publish"
     ),
     path("campaigns/<int:pk>/close/", report_views.campaign_close_view, name="campaign_close"),
+    path(
+        "campaigns/<int:pk>/notice-file/",
+        report_views.campaign_notice_file,
+        name="campaign_notice_file",
+    ),
     path("reports/<int:pk>/", report_views.report_detail, name="report_detail"),
     path("reports/<int:pk>/save/", report_views.report_save, name="report_save"),
     path("reports/<int:pk>/submit/", report_views.report_submit_view, name="report_submit"),

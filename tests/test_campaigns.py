@@ -118,3 +118,42 @@ def test_the_campaign_page_counts_not_started_reports(world, login):
     campaign = make_campaign(world)
     page = login(world.rita).get(f"/campaigns/{campaign.pk}/").content.decode()
     assert "未开始" in page and "甲县第一小学" in page and "乙县第一小学" not in page
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def test_the_notice_file_is_checked_and_served_only_to_those_who_see_the_task(
+    world, login, tmp_path, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = login(world.ada)
+    refused = client.post(
+        "/campaigns/new/",
+        {
+            **create_payload(world),
+            "notice_file": SimpleUploadedFile("通知.pdf", b"MZ\x90\x00" + b"\x00" * 64),
+        },
+    )
+    assert "不支持的文件类型" in refused.content.decode() or "不是" in refused.content.decode()
+    assert not Campaign.objects.exists()
+    client.post(
+        "/campaigns/new/",
+        {**create_payload(world), "notice_file": SimpleUploadedFile("通知.pdf", MINIMAL_PDF)},
+    )
+    campaign = Campaign.objects.get()
+    client.post(f"/campaigns/{campaign.pk}/publish/")
+    report = Report.objects.get(campaign=campaign, organization=world.school_a1)
+    page = login(world.alice).get(f"/reports/{report.pk}/").content.decode()
+    assert f"/campaigns/{campaign.pk}/notice-file/" in page
+    download = login(world.alice).get(f"/campaigns/{campaign.pk}/notice-file/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert login(world.bob).get(f"/campaigns/{campaign.pk}/notice-file/").status_code == 404
