@@ -112,15 +112,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "actions": sorted(set(actions)),
-            "query": _without_page(request),
         },
     )
-
-
-def _without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

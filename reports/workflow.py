@@ -446,19 +446,9 @@ def rectification_verify(
         raise NotAllowed("只有上级教育局的审核员可以核实整改事项")
     if item.status == RectificationStatus.VERIFIED:
         raise InvalidTransition("这项整改已经核实过了")
-    from_status = item.status
-    item.status = RectificationStatus.VERIFIED
-    item.save(update_fields=["status", "updated_at"])
-    audit_record(
-        action="rectification_verify",
-        actor=reviewer,
-        target=f"{item.organization} · {item.problem[:60]}",
-        organization=item.organization,
-        detail={"item": item.pk, "from": from_status, "to": item.status, "comment": comment},
-        request=request,
+    return _rectification_act(
+        item, reviewer, RectificationStatus.VERIFIED, "verified", comment, request
     )
-    transaction.on_commit(lambda: _notify_rectification("verified", item.pk, comment))
-    return item
 
 
 @transaction.atomic
@@ -476,18 +466,35 @@ def rectification_send_back(
         raise InvalidTransition(
             f"只有学校标为“已整改”的事项可以退回（当前：{item.get_status_display()}）"
         )
+    return _rectification_act(
+        item, reviewer, RectificationStatus.IN_PROGRESS, "sent_back", comment, request
+    )
+
+
+_RECTIFICATION_AUDIT = {"verified": "rectification_verify", "sent_back": "rectification_send_back"}
+
+
+def _rectification_act(
+    item: RectificationItem,
+    reviewer: User,
+    to_status: str,
+    event: str,
+    comment: str,
+    request: HttpRequest | None,
+) -> RectificationItem:
+    """The write both follow-up acts share: status, audit entry, notification after commit."""
     from_status = item.status
-    item.status = RectificationStatus.IN_PROGRESS
+    item.status = to_status
     item.save(update_fields=["status", "updated_at"])
     audit_record(
-        action="rectification_send_back",
+        action=_RECTIFICATION_AUDIT[event],
         actor=reviewer,
         target=f"{item.organization} · {item.problem[:60]}",
         organization=item.organization,
         detail={"item": item.pk, "from": from_status, "to": item.status, "comment": comment},
         request=request,
     )
-    transaction.on_commit(lambda: _notify_rectification("sent_back", item.pk, comment))
+    transaction.on_commit(lambda: _notify_rectification(event, item.pk, comment))
     return item
 
 

@@ -8,6 +8,7 @@ from reports.choices import CampaignStatus, Role
 from reports.models import Campaign, IndicatorDefinition, Report
 from tests.conftest import make_user
 from tests.factories import make_campaign
+from tests.test_attachments_and_import import MINIMAL_PDF
 
 
 def local_input(dt) -> str:
@@ -118,14 +119,6 @@ def test_the_campaign_page_counts_not_started_reports(world, login):
     campaign = make_campaign(world)
     page = login(world.rita).get(f"/campaigns/{campaign.pk}/").content.decode()
     assert "未开始" in page and "甲县第一小学" in page and "乙县第一小学" not in page
-
-
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 
 def test_the_notice_file_is_checked_and_served_only_to_those_who_see_the_task(

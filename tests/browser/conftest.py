@@ -48,3 +48,12 @@ def demo_data(transactional_db):
     from reports import demo
 
     demo.seed()
+
+
+def login(page, base: str, username: str) -> None:
+    """Log a demo account in through the real login form (all use the demo password)."""
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "jianfu2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")

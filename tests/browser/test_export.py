@@ -4,15 +4,9 @@ progress poll until the file is ready, downloads it and the workbook holds the c
 import openpyxl
 import pytest
 
+from tests.browser.conftest import login
+
 pytestmark = pytest.mark.browser
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "jianfu2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_demo_reviewer_exports_a_workbook_and_downloads_it(live_server, demo_data, phone):

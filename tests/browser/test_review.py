@@ -4,18 +4,11 @@ demo-school reads the comment, revises and resubmits; the reviewer sees the diff
 import pytest
 
 from reports.choices import AnalysisState
+from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser
 
 REVISED = "三年级数学和英语作业时间偶有超过60分钟的情况。"
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "jianfu2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def _submit_demo_school_report():

@@ -4,6 +4,7 @@ import io
 
 import pytest
 
+from tests.browser.conftest import login
 from tests.corpus import corpus_lines
 
 pytestmark = pytest.mark.browser
@@ -19,14 +20,6 @@ def corpus_docx(path) -> str:
     document.save(buffer)
     path.write_bytes(buffer.getvalue())
     return str(path)
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "jianfu2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_demo_school_imports_confirms_fills_and_submits(live_server, demo_data, phone, tmp_path):
