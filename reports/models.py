@@ -536,52 +536,35 @@ class ReferenceText(models.Model):
         return self.title
 
 
-class CopyPassage(models.Model):
-    """One indexed paragraph/sentence of a submitted version or a reference text.
+class CopyKey(models.Model):
+    """One winnowed fingerprint of a submitted version or a reference text: the copy index.
 
-    The copy index lives in the database so every worker answers the same: exact matches by
-    ``exact`` (hash of the normalised passage), near-duplicates through ``CopyBand`` keys.
+    The index lives in the database so every worker answers the same. A row is the
+    fingerprint ``key``, the school that wrote the text (``owner_id``; 0 for reference
+    texts), the ``source`` (the version's id, or minus the reference text's id) and the
+    offset ``pos`` of the fingerprinted gram in that text — and nothing else: the primary
+    key (key, owner, source, pos) is the table's only full index, so storing a report costs
+    one index entry per fingerprint, and a lookup by key reads all it needs from the index
+    and skips the school's own texts there. Versions never change, so their rows are never
+    rewritten; the rows of a deleted version are skipped when its text is not found.
     """
 
-    version = models.ForeignKey(
-        ReportVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    reference = models.ForeignKey(
-        ReferenceText, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    # The school whose text this is (null for reference texts): a report is never compared
-    # with its own school's texts, this campaign's or earlier ones (copy-forward is allowed).
-    owner_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    norm_len = models.PositiveIntegerField()
-    exact = models.BigIntegerField(db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["version"], name="copy_passage_version")]
-
-    def __str__(self) -> str:
-        return f"passage {self.start}-{self.end}"
-
-
-class CopyBand(models.Model):
-    """An LSH band key of a passage's MinHash signature.
-
-    ``owner_id`` repeats the passage's owner so a lookup by key can skip the school's own
-    texts from the covering index alone (an index-only scan, no join per probe).
-    """
-
-    passage = models.ForeignKey(CopyPassage, on_delete=models.CASCADE, related_name="+")
+    pk = models.CompositePrimaryKey("key", "owner_id", "source", "pos")
     key = models.BigIntegerField()
-    owner_id = models.BigIntegerField(null=True, blank=True)
+    owner_id = models.BigIntegerField()
+    source = models.BigIntegerField()
+    pos = models.IntegerField()
 
     class Meta:
         indexes = [
-            models.Index(fields=["key", "owner_id", "passage"], name="copy_band_lookup"),
+            # Only reference texts' rows enter it: they are rewritten when an admin edits one.
+            models.Index(
+                fields=["source"], condition=models.Q(source__lt=0), name="copy_key_reference"
+            ),
         ]
 
     def __str__(self) -> str:
-        return str(self.key)
+        return f"{self.key} @ {self.source}:{self.pos}"
 
 
 class ReviewAction(models.Model):

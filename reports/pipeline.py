@@ -131,8 +131,7 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     payload = analysis_to_dict(analysis)
     payload["missing_kinds"] = analysis.missing_kinds
     payload["problems"], payload["measures"] = analysis.problems, analysis.measures
-    matches = copyindex.query(text, exclude_owner_id=version.report.organization_id)
-    copyindex.index_version(version)
+    matches = copyindex.check_and_index(version)
     labels = _source_labels({m.source for m in matches})
     payload["copies"] = [
         {

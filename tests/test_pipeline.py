@@ -12,7 +12,14 @@ from django.conf import settings
 from django.core.management import call_command
 
 from reports.choices import AnalysisState
-from reports.models import AnalysisResult, CopyPassage, ReferenceText, Report, ReportVersion
+from reports.models import (
+    AnalysisResult,
+    CopyKey,
+    Organization,
+    ReferenceText,
+    Report,
+    ReportVersion,
+)
 from reports.pipeline import (
     contradictions,
     dispatch,
@@ -120,6 +127,58 @@ def test_copies_from_the_reference_library_name_the_reference(world, reports):
     assert result.flags["copied_from_reference"] >= 1
 
 
+def test_a_deleted_or_disabled_reference_is_no_longer_a_source(world, reports):
+    from reports.copyindex import index_reference
+
+    template = corpus_text("003_b533ecdee02219c8.txt", 71, 81)
+    kept = ReferenceText.objects.create(title="留用范文", text=template, active=False)
+    gone = ReferenceText.objects.create(title="删除的范文", text=template)
+    index_reference(kept)
+    index_reference(gone)
+    gone.delete()
+    assert not CopyKey.objects.filter(source__lt=0).exists()
+    version = submit(reports["a1"], world.alice, corpus_text("003_b533ecdee02219c8.txt", 82, 92))
+    assert run_analysis(version.pk).result["copies"] == []
+
+
+def test_rebuilding_the_index_keeps_finding_the_same_copies(world, reports):
+    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    first = run_analysis(submit(reports["a1"], world.alice, text).pk)
+    rows = CopyKey.objects.count()
+    call_command("rebuild_copy_index")
+    assert CopyKey.objects.count() == rows > 0
+    second = run_analysis(submit(reports["a2"], world.amy, text).pk)
+    assert first.result["copies"] == []
+    assert {c["source"] for c in second.result["copies"]} == {f"version:{first.version_id}"}
+
+
+def test_a_template_sent_by_many_schools_is_stored_a_few_times_and_always_traced(world, reports):
+    from django.utils import timezone
+
+    from reports.analysis.copies import PER_KEY
+    from reports.choices import OrgKind
+
+    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    versions, results = [], []
+    for i in range(PER_KEY + 2):
+        school = Organization.objects.create(
+            name=f"模板学校{i}", code=f"T{i:09d}", kind=OrgKind.SCHOOL, parent=world.county_a
+        )
+        report = Report.objects.create(campaign=reports["a1"].campaign, organization=school)
+        versions.append(
+            ReportVersion.objects.create(
+                report=report, number=1, text=text, submitted_at=timezone.now()
+            )
+        )
+        results.append(run_analysis(versions[-1].pk))
+    stored = [CopyKey.objects.filter(source=v.pk).count() for v in versions]
+    assert all(n > 0 for n in stored[:PER_KEY]) and stored[PER_KEY:] == [0, 0]
+    earlier = {f"version:{v.pk}" for v in versions[:PER_KEY]}
+    for result in results[PER_KEY:]:
+        assert result.copied_share > 0.9
+        assert {c["source"] for c in result.result["copies"]} <= earlier
+
+
 def test_a_water_conservancy_speech_sent_to_a_shuangjian_task_is_flagged(world, reports):
     version = submit(reports["a1"], world.alice, corpus_text("001_0eafb63ebc767690.txt", 627, 673))
     flags = run_analysis(version.pk).flags
@@ -180,11 +239,11 @@ def test_an_upper_bound_in_the_prose_is_not_a_contradiction_when_respected():
 def test_rerunning_a_done_analysis_does_nothing_and_the_index_has_no_duplicates(world, reports):
     version = submit(reports["a1"], world.alice, corpus_text("001_0eafb63ebc767690.txt", 197, 207))
     first = run_analysis(version.pk)
-    passages = CopyPassage.objects.filter(version=version).count()
+    rows = CopyKey.objects.filter(source=version.pk).count()
     again = run_analysis(version.pk)
     assert again.attempts == first.attempts == 1
     run_analysis(version.pk, force=True)
-    assert CopyPassage.objects.filter(version=version).count() == passages > 0
+    assert CopyKey.objects.filter(source=version.pk).count() == rows > 0
 
 
 @pytest.mark.parametrize(

@@ -14,16 +14,14 @@ the in-memory copy index), :mod:`.cli` (``python -m reports.analysis``).
 from .copies import (
     CopyIndex,
     CopyMatch,
+    Fingerprints,
     Passage,
-    PassageFingerprint,
-    band_keys,
     copied_share,
-    exact_hash,
-    fingerprint,
-    minhash,
+    find_copies,
     normalise,
     similarity,
     split_passages,
+    winnow,
 )
 from .engine import ANALYZER_VERSION, DEFAULT_REQUIRED, Analysis, analysis_to_dict, analyze
 from .text import UndecodableText, decode_bytes, fold
@@ -34,22 +32,20 @@ __all__ = [
     "Analysis",
     "CopyIndex",
     "CopyMatch",
+    "Fingerprints",
     "Passage",
-    "PassageFingerprint",
     "UndecodableText",
     "analysis_to_dict",
     "analyze",
     "analyze_files",
-    "band_keys",
     "copied_share",
+    "find_copies",
     "decode_bytes",
-    "exact_hash",
-    "fingerprint",
     "fold",
-    "minhash",
     "normalise",
     "similarity",
     "split_passages",
+    "winnow",
 ]
 
 

@@ -6,71 +6,100 @@ Decisions:
   its sentences (split at ``。！？；``), with offsets into the original text; sentences of
   60+ normalised characters are also cut at commas into chunks of 30+ characters (real
   reports write whole paragraphs as one comma-spliced sentence and copy parts of them).
-  All levels are fingerprinted so a pasted paragraph, sentence or clause run is found.
-* **normalise()** folds full-width to half-width, lower-cases Latin letters and keeps only
-  CJK ideographs and Latin letters: whitespace, punctuation, masks (``*``, ``_``, ``×``)
-  and *digits* go, because copied reports typically differ only in their numbers, masks
-  and punctuation (``30分钟`` vs ``45分钟``).
+  A match is reported per passage, so a pasted paragraph, sentence or clause run is found.
+* **normalise()** folds full-width to half-width and keeps only CJK ideographs and ASCII
+  letters (lower-cased): whitespace, punctuation, masks (``*``, ``_``, ``×``) and *digits*
+  go, because copied reports typically differ only in their numbers, masks and
+  punctuation (``30分钟`` vs ``45分钟``).
 * Passages shorter than ``MIN_NORM_CHARS = 20`` normalised characters are skipped: a
   heading (``二、存在的问题``) or a stock phrase is shared by every report, while 20
   ideographs are about one full clause, long enough to make an accidental match unlikely.
-* **exact_hash** is the first 8 bytes of BLAKE2b of the UTF-8 normalised text as a signed
-  64-bit integer (fits a PostgreSQL ``bigint``), stable across processes and machines.
-* **minhash**: 64 permutations over character 3-shingles (CJK words are mostly 2
-  characters, so 3-shingles keep word order without being brittle).  Hashing is
-  hand-rolled and vectorised with numpy (multiply-shift on 64-bit wrap-around arithmetic),
-  computed for all passages of a text in one pass: measured 0.9 ms per 5,000-character
-  report (≈150 passages) against 20 ms with datasketch ``MinHash.update_batch``.
-  **band_keys**: 16 bands × 4 rows, each band hashed with its band number into a signed
-  int64, so two passages with Jaccard ≥ 0.7 share a band with probability ≥ 0.98.
-* **Confirmation**: exact hash equality, or ``max(jaccard, containment) ≥ 0.8`` over the
-  3-shingle sets, where containment is the share of the *shorter* passage's shingles found
-  in the longer one (a short paragraph pasted into a longer one counts).
-* :func:`fingerprint` is separate from the in-memory :class:`CopyIndex`; a database-backed
-  index stores the same ``exact`` and ``bands`` per passage.
-* A query reports for each of its passages the best confirmed source passage, and drops a
-  sentence match when its paragraph already matched the same source.
+* **Candidates come from winnowed k-gram fingerprints** (Schleimer, Wilkerson and Aiken,
+  "Winnowing", SIGMOD 2003 — the scheme behind MOSS) over the normalised text of the whole
+  report: every ``K = 8``-character gram is hashed and the minimum of every ``WINDOW = 13``
+  consecutive hashes is kept. Any run of ``K + WINDOW - 1 = 20`` normalised characters
+  (= ``MIN_NORM_CHARS``) shared by two texts therefore yields at least one common
+  fingerprint, and about ``2 / (WINDOW + 1)`` ≈ 14 % of positions are kept: ~650 per
+  5,000-character report. Grams across a line break or in a line shorter than a passage
+  are dropped (they can never be part of a match). An index stores ``(key, offset of the
+  gram in the original text)`` per fingerprint, each key once per text, and nothing per
+  passage. The first version kept MinHash LSH band keys per passage (~150 passages × 16
+  bands ≈ 2,500 rows per report, 23–29 reports/s into PostgreSQL); winnowing stores a
+  quarter of the rows and finds a short paragraph pasted into a longer one by
+  construction. A wider window (20: ~430 rows) was tried and dropped: it missed a
+  45-character paragraph with a two-character synonym swap.
+* Keys are signed 64-bit integers from a fixed multiply/xor-shift hash of the code
+  points (fits a PostgreSQL ``bigint``), stable across processes and machines and pinned
+  in a test. Changing them means bumping ``FINGERPRINT_VERSION`` and rebuilding stored
+  indexes.
+* **Confirmation**: a query passage's candidate sources are those holding at least a third
+  of the fingerprints inside it (``HIT_SHARE``; a near-copy keeps most of them, a stock
+  phrase inside a longer paragraph does not), the best ``SOURCES_PER_PASSAGE`` by count,
+  ties going to the source most other passages share (a template-made report is traced to
+  few sources, so few texts are fetched: at most ``MAX_SOURCES``). The passage is compared
+  with every source passage (any level) containing a shared fingerprint. Equal normalised
+  text scores 1.0; otherwise the score is ``max(jaccard, containment)`` over 3-character
+  shingle sets, where containment is the share of the *query* passage's shingles found in
+  the source passage (a short paragraph pasted into a longer one counts; a long paragraph
+  that merely contains a short source paragraph does not — its sentence does). A score of
+  ``THRESHOLD = 0.8`` or more is a match.
+* An index returns at most ``PER_KEY`` sources per key (a stock phrase shared by
+  thousands of reports cannot blow a query up); the best source passage per query passage
+  is reported (highest score, then the tightest source span); passages inside an exactly
+  matched passage are not searched again, and a sentence or clause match inside a larger
+  match of the same source is dropped.
+* Within one text a repeated gram is stored once (its first position): a text made of one
+  character repeated 50,000 times stores one row, not 50,000.
 """
 
 from __future__ import annotations
 
-import hashlib
+import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .text import fold
 
 __all__ = [
-    "BANDS",
+    "FINGERPRINT_VERSION",
+    "K",
     "MIN_NORM_CHARS",
-    "NUM_PERM",
-    "SHINGLE",
+    "PER_KEY",
     "THRESHOLD",
+    "WINDOW",
     "CopyIndex",
     "CopyMatch",
+    "Fingerprints",
     "Passage",
-    "PassageFingerprint",
-    "band_keys",
     "copied_share",
-    "exact_hash",
-    "fingerprint",
-    "minhash",
+    "find_copies",
+    "index_rows",
     "normalise",
     "similarity",
     "split_passages",
+    "winnow",
 ]
 
 MIN_NORM_CHARS = 20
-NUM_PERM = 64
-BANDS = 16
+K = 8
+WINDOW = 13
+FINGERPRINT_VERSION = 2
 SHINGLE = 3
 THRESHOLD = 0.8
-MAX_CANDIDATES = 64
+PER_KEY = 4
+SOURCES_PER_PASSAGE = 3
+MAX_SOURCES = 32
+#: a source must hold at least 1/HIT_SHARE of a passage's fingerprints to be compared
+HIT_SHARE = 3
 
-_KEEP_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z]+")
+_KEEP_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z]+")
 _LINE_RE = re.compile(r"[^\n]+")
 _SENT_RE = re.compile(r"[^。!?;！？；]+[。!?;！？；]*")
 _CLAUSE_RE = re.compile(r"[^,，:：]+[,，:：]*")
@@ -79,11 +108,9 @@ LONG_SENTENCE = 60
 CHUNK_CHARS = 30
 
 _U64 = np.uint64
-_rng = np.random.default_rng(20240601)  # fixed seed: fingerprints must never change
-_SEEDS = _rng.integers(1, 2**63, size=NUM_PERM, dtype=np.uint64)
-_MULTS = _rng.integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) | _U64(1)
-_BAND_MULTS = _rng.integers(1, 2**63, size=NUM_PERM // BANDS, dtype=np.uint64) | _U64(1)
-_BAND_SALT = _rng.integers(1, 2**63, size=BANDS, dtype=np.uint64)
+_rng = np.random.default_rng(20240601)  # fixed seed: stored keys must never change
+_GRAM_MULT = _U64(int(_rng.integers(1, 2**63)) | 1)
+_GRAM_SEED = _U64(int(_rng.integers(1, 2**63)))
 _MIX1 = _U64(0xBF58476D1CE4E5B9)
 _MIX2 = _U64(0x94D049BB133111EB)
 
@@ -99,17 +126,6 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
-class PassageFingerprint:
-    """What an index stores per passage."""
-
-    start: int
-    end: int
-    norm_len: int
-    exact: int
-    bands: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class CopyMatch:
     """A passage of the query text that also stands in ``source``."""
 
@@ -122,48 +138,54 @@ class CopyMatch:
 
 
 def normalise(s: str) -> str:
-    """Fold width, lower-case, keep only CJK ideographs and Latin letters."""
-    return _KEEP_RE.sub("", fold(s).lower())
+    """Fold width, keep only CJK ideographs and ASCII letters, lower-case the letters."""
+    return _KEEP_RE.sub("", fold(s)).lower()
 
 
-def split_passages(text: str) -> list[Passage]:
+def split_passages(text: str, normed: _Normed | None = None) -> list[Passage]:
     """Paragraphs and (for multi-sentence paragraphs) sentences of ``text``.
 
     Passages shorter than ``MIN_NORM_CHARS`` normalised characters are left out.
     """
+    normed = normed or _Normed(text)
     out: list[Passage] = []
     for lm in _LINE_RE.finditer(text):
-        ls, le = lm.span()
-        line = lm.group()
-        sents = [(m.start(), m.end()) for m in _SENT_RE.finditer(line)]
-        pnorm = normalise(line)
-        if len(pnorm) >= MIN_NORM_CHARS:
-            s0, e0 = _trim(text, ls, le)
-            out.append(Passage(s0, e0, pnorm, "paragraph"))
-        for a, b in sents:
-            snorm = normalise(line[a:b]) if len(sents) > 1 else pnorm
-            if len(sents) > 1 and len(snorm) >= MIN_NORM_CHARS:
-                s0, e0 = _trim(text, ls + a, ls + b)
-                out.append(Passage(s0, e0, snorm, "sentence"))
-            if len(snorm) >= LONG_SENTENCE:
-                out.extend(_chunks(text, line, ls, a, b))
+        out.extend(_line_passages(text, lm.start(), lm.end(), normed))
     return out
 
 
-def _chunks(text: str, line: str, ls: int, a: int, b: int) -> list[Passage]:
-    """Comma-clause chunks of a long sentence, each of at least ``CHUNK_CHARS``."""
+def _line_passages(text: str, ls: int, le: int, normed: _Normed) -> list[Passage]:
+    """The passages of the line ``text[ls:le]``: paragraph, then its sentences and clauses."""
+    out: list[Passage] = []
+    sents = [(m.start(), m.end()) for m in _SENT_RE.finditer(text, ls, le)]
+    pnorm = normed.of(ls, le)
+    if len(pnorm) >= MIN_NORM_CHARS:
+        s0, e0 = _trim(text, ls, le)
+        out.append(Passage(s0, e0, pnorm, "paragraph"))
+    for a, b in sents:
+        snorm = normed.of(a, b) if len(sents) > 1 else pnorm
+        if len(sents) > 1 and len(snorm) >= MIN_NORM_CHARS:
+            s0, e0 = _trim(text, a, b)
+            out.append(Passage(s0, e0, snorm, "sentence"))
+        if len(snorm) >= LONG_SENTENCE:
+            out.extend(_chunks(text, a, b, normed))
+    return out
+
+
+def _chunks(text: str, a: int, b: int, normed: _Normed) -> list[Passage]:
+    """Comma-clause chunks of the long sentence ``text[a:b]``, each of ``CHUNK_CHARS``+."""
     out: list[Passage] = []
     cs = a
-    acc = ""
-    for m in _CLAUSE_RE.finditer(line, a, b):
-        acc += normalise(m.group())
-        if len(acc) >= CHUNK_CHARS:
-            s0, e0 = _trim(text, ls + cs, ls + m.end())
-            out.append(Passage(s0, e0, acc, "clause"))
-            cs, acc = m.end(), ""
-    if acc and len(acc) >= MIN_NORM_CHARS:
-        s0, e0 = _trim(text, ls + cs, ls + b)
-        out.append(Passage(s0, e0, acc, "clause"))
+    for m in _CLAUSE_RE.finditer(text, a, b):
+        norm = normed.of(cs, m.end())
+        if len(norm) >= CHUNK_CHARS:
+            s0, e0 = _trim(text, cs, m.end())
+            out.append(Passage(s0, e0, norm, "clause"))
+            cs = m.end()
+    norm = normed.of(cs, b)
+    if norm and len(norm) >= MIN_NORM_CHARS:
+        s0, e0 = _trim(text, cs, b)
+        out.append(Passage(s0, e0, norm, "clause"))
     return out
 
 
@@ -175,65 +197,99 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def exact_hash(norm: str) -> int:
-    """Stable signed 64-bit hash of a normalised passage."""
-    d = hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(d, "big", signed=True)
-
-
 def _mix(x: np.ndarray) -> np.ndarray:
     x = (x ^ (x >> _U64(30))) * _MIX1
     x = (x ^ (x >> _U64(27))) * _MIX2
     return x ^ (x >> _U64(31))
 
 
-def _signatures(norms: Sequence[str], num_perm: int = NUM_PERM) -> np.ndarray:
-    """MinHash signatures (``len(norms)`` × ``num_perm``, uint32) in one vectorised pass.
+def _norm_codes(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Code points of ``normalise(text)`` and, for each, its offset and line in ``text``."""
+    cps = np.frombuffer(fold(text).encode("utf-32-le"), dtype="<u4")
+    upper = (cps >= 0x41) & (cps <= 0x5A)
+    keep = (
+        ((cps >= 0x4E00) & (cps <= 0x9FFF))
+        | ((cps >= 0x3400) & (cps <= 0x4DBF))
+        | ((cps >= 0x61) & (cps <= 0x7A))
+        | upper
+    )
+    offsets = np.flatnonzero(keep)
+    codes = (cps[offsets] + upper[offsets] * np.uint32(32)).astype(np.uint64)
+    lines = np.cumsum(cps == 0x0A)[offsets]
+    return codes, offsets, lines
 
-    Every norm must have at least ``SHINGLE`` characters.
+
+class _Normed:
+    """``normalise()`` of any span of one text, from one vectorised pass over the text."""
+
+    __slots__ = ("codes", "lines", "norm", "offsets", "_offsets")
+
+    def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
+        """Of ``text[start:end]`` (offsets stay those of ``text``)."""
+        self.codes, self.offsets, self.lines = _norm_codes(text[start:end])
+        if start:
+            self.offsets = self.offsets + start
+        self.norm = self.codes.astype("<u4").tobytes().decode("utf-32-le")
+        self._offsets = self.offsets.tolist()
+
+    def of(self, start: int, end: int) -> str:
+        """``normalise(text[start:end])``."""
+        return self.norm[bisect_left(self._offsets, start) : bisect_left(self._offsets, end)]
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprints:
+    """The winnowed grams of one text, in text order.
+
+    ``keys[i]`` is the gram's hash; ``starts[i]``/``ends[i]`` are the offsets of its first
+    character and just past its last one in the original text (punctuation, digits and
+    masks between its characters included).
     """
-    if not norms:
-        return np.zeros((0, num_perm), dtype=np.uint32)
-    lengths = np.fromiter((len(s) for s in norms), dtype=np.int64, count=len(norms))
-    cps = np.frombuffer("".join(norms).encode("utf-32-le"), dtype="<u4").astype(np.uint64)
-    k = SHINGLE
-    total = cps.shape[0]
-    sh = (cps[: total - 2] << _U64(42)) | (cps[1 : total - 1] << _U64(21)) | cps[2:]
-    starts = np.zeros(len(norms), dtype=np.int64)
-    np.cumsum(lengths[:-1], out=starts[1:])
-    seg = np.repeat(np.arange(len(norms)), lengths)[: total - 2]
-    pos = np.arange(total - 2) - starts[seg]
-    valid = pos <= (lengths[seg] - k)
-    sh = _mix(sh[valid])
-    counts = lengths - (k - 1)
-    seg_starts = np.zeros(len(norms), dtype=np.int64)
-    np.cumsum(counts[:-1], out=seg_starts[1:])
-    seeds = _SEEDS[:num_perm, None]
-    mults = _MULTS[:num_perm, None]
-    hv = ((sh[None, :] ^ seeds) * mults) >> _U64(32)
-    sig = np.minimum.reduceat(hv, seg_starts, axis=1)
-    return sig.T.astype(np.uint32)
+
+    keys: list[int]
+    starts: list[int]
+    ends: list[int]
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
 
-def minhash(norm: str, num_perm: int = NUM_PERM) -> np.ndarray:
-    """MinHash signature of one normalised passage (uint32 array of ``num_perm``)."""
-    if len(norm) < SHINGLE:
-        norm = norm.ljust(SHINGLE, "\0")
-    return _signatures([norm], num_perm)[0]
+def winnow(text: str, normed: _Normed | None = None) -> Fingerprints:
+    """Winnowed ``K``-gram fingerprints of ``text`` (see the module notes)."""
+    normed = normed or _Normed(text)
+    codes, offsets = normed.codes, normed.offsets
+    n = len(codes) - K + 1
+    if n <= 0:
+        return Fingerprints([], [], [])
+    acc = np.full(n, _GRAM_SEED, dtype=np.uint64)
+    for j in range(K):  # a polynomial over the gram's code points (mod 2**64), then mixed
+        acc = acc * _GRAM_MULT + codes[j : j + n]
+    acc = _mix(acc)
+    if n <= WINDOW:
+        chosen = np.array([int(np.argmin(acc))])
+    else:
+        windows = sliding_window_view(acc, WINDOW)
+        chosen = np.unique(windows.argmin(axis=1) + np.arange(n - WINDOW + 1))
+    # A gram across a line break, or in a line too short to be a passage, can never be
+    # part of a match: it is neither looked up nor stored.
+    first, last = normed.lines[chosen], normed.lines[chosen + K - 1]
+    chosen = chosen[(first == last) & (np.bincount(normed.lines)[first] >= MIN_NORM_CHARS)]
+    return Fingerprints(
+        acc[chosen].view(np.int64).tolist(),
+        offsets[chosen].tolist(),
+        (offsets[chosen + K - 1] + 1).tolist(),
+    )
 
 
-def _band_keys_matrix(sigs: np.ndarray, bands: int = BANDS) -> np.ndarray:
-    rows = sigs.shape[1] // bands
-    s = sigs[:, : rows * bands].astype(np.uint64).reshape(sigs.shape[0], bands, rows)
-    acc = np.zeros((sigs.shape[0], bands), dtype=np.uint64) + _BAND_SALT[:bands]
-    for r in range(rows):
-        acc = _mix(acc ^ (s[:, :, r] * _BAND_MULTS[r % len(_BAND_MULTS)]))
-    return acc.view(np.int64)
-
-
-def band_keys(signature: np.ndarray, bands: int = BANDS) -> list[int]:
-    """LSH band keys (signed int64) of one signature."""
-    return [int(x) for x in _band_keys_matrix(np.asarray(signature)[None, :], bands)[0]]
+def index_rows(fps: Fingerprints) -> list[tuple[int, int]]:
+    """What an index stores for one text: ``(key, start)``, each key once (first place)."""
+    seen: set[int] = set()
+    rows = []
+    for key, start in zip(fps.keys, fps.starts, strict=True):
+        if key not in seen:
+            seen.add(key)
+            rows.append((key, start))
+    return rows
 
 
 def _shingles(norm: str) -> frozenset[str]:
@@ -242,30 +298,16 @@ def _shingles(norm: str) -> frozenset[str]:
     return frozenset(norm[i : i + SHINGLE] for i in range(len(norm) - SHINGLE + 1))
 
 
-def _sim_sets(a: frozenset[str], b: frozenset[str]) -> tuple[float, float]:
-    if not a or not b:
+def _sim_sets(mine: frozenset[str], theirs: frozenset[str]) -> tuple[float, float]:
+    if not mine or not theirs:
         return 0.0, 0.0
-    inter = len(a & b)
-    return inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))
+    inter = len(mine & theirs)
+    return inter / (len(mine) + len(theirs) - inter), inter / len(mine)
 
 
 def similarity(a_norm: str, b_norm: str) -> tuple[float, float]:
-    """``(jaccard, containment of the shorter in the longer)`` over 3-shingle sets."""
+    """``(jaccard, share of a's shingles found in b)`` over 3-character shingle sets."""
     return _sim_sets(_shingles(a_norm), _shingles(b_norm))
-
-
-def _fingerprint_passages(passages: Sequence[Passage]) -> list[PassageFingerprint]:
-    sigs = _signatures([p.norm for p in passages])
-    keys = _band_keys_matrix(sigs) if len(passages) else np.zeros((0, BANDS), dtype=np.int64)
-    return [
-        PassageFingerprint(p.start, p.end, len(p.norm), exact_hash(p.norm), tuple(row))
-        for p, row in zip(passages, keys.tolist(), strict=True)
-    ]
-
-
-def fingerprint(text: str) -> list[PassageFingerprint]:
-    """Fingerprints of every passage of ``text`` (what a persistent index stores)."""
-    return _fingerprint_passages(split_passages(text))
 
 
 def copied_share(text: str, matches: Iterable[CopyMatch]) -> float:
@@ -285,118 +327,158 @@ def copied_share(text: str, matches: Iterable[CopyMatch]) -> float:
     return round(covered / len(text), 4)
 
 
-@dataclass(slots=True)
-class _Stored:
-    source: str
-    start: int
-    end: int
-    norm: str
-    shingles: frozenset[str] | None = None
+#: ``lookup(keys)`` → for each key found, at most ``PER_KEY`` ``(source, offset)`` hits
+Lookup = Callable[[Sequence[int]], Mapping[int, Sequence[tuple[str, int]]]]
+#: ``fetch(sources)`` → the full text of each source still there
+Fetch = Callable[[Collection[str]], Mapping[str, str]]
 
 
-@dataclass(slots=True)
-class CopyIndex:
-    """In-memory passage index: exact hashes + LSH band keys, confirmed by similarity."""
+class _SourcePassages:
+    """Passages of candidate source texts, split line by line only where hits fall."""
 
-    threshold: float = THRESHOLD
-    _items: list[_Stored] = field(default_factory=list)
-    _exact: dict[int, list[int]] = field(default_factory=dict)
-    _bands: dict[int, list[int]] = field(default_factory=dict)
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self.texts = texts
+        self._lines: dict[tuple[str, int], list[Passage]] = {}
+        self._shingles: dict[tuple[str, int, int], frozenset[str]] = {}
 
-    def add(self, source_id: str, text: str) -> int:
-        """Index every passage of ``text`` under ``source_id``; returns passages added."""
-        passages = split_passages(text)
-        for p, fp in zip(passages, _fingerprint_passages(passages), strict=True):
-            i = len(self._items)
-            self._items.append(_Stored(source_id, p.start, p.end, p.norm))
-            self._exact.setdefault(fp.exact, []).append(i)
-            for k in fp.bands:
-                self._bands.setdefault(k, []).append(i)
-        return len(passages)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def _sh(self, i: int) -> frozenset[str]:
-        it = self._items[i]
-        if it.shingles is None:
-            it.shingles = _shingles(it.norm)
-        return it.shingles
-
-    def query(self, text: str, exclude_source: str | None = None) -> list[CopyMatch]:
-        """Passages of ``text`` found in indexed texts other than ``exclude_source``."""
-        passages = split_passages(text)
-        if not passages or not self._items:
+    def containing(self, source: str, offsets: Iterable[int]) -> list[Passage]:
+        text = self.texts.get(source)
+        if text is None:
             return []
-        fps = _fingerprint_passages(passages)
+        out: dict[tuple[int, int], Passage] = {}
+        for offset in offsets:
+            ls = text.rfind("\n", 0, offset) + 1
+            passages = self._lines.get((source, ls))
+            if passages is None:
+                le = text.find("\n", offset)
+                le = len(text) if le < 0 else le
+                passages = _line_passages(text, ls, le, _Normed(text, ls, le))
+                self._lines[(source, ls)] = passages
+            for p in passages:
+                if p.start <= offset < p.end:
+                    out.setdefault((p.start, p.end), p)
+        return list(out.values())
 
-        def exact(fp: PassageFingerprint) -> tuple[str, int, int] | None:
-            for i in self._exact.get(fp.exact, ()):
-                it = self._items[i]
-                if it.source != exclude_source:
-                    return it.source, it.start, it.end
-            return None
-
-        def candidates(fp: PassageFingerprint) -> list[tuple[str, int, int, frozenset[str]]]:
-            hits: dict[int, int] = {}
-            for k in fp.bands:
-                for i in self._bands.get(k, ()):
-                    hits[i] = hits.get(i, 0) + 1
-            ranked = sorted(hits, key=lambda i: (-hits[i], i))[:MAX_CANDIDATES]
-            return [
-                (self._items[i].source, self._items[i].start, self._items[i].end, self._sh(i))
-                for i in ranked
-                if self._items[i].source != exclude_source
-            ]
-
-        return confirm_matches(passages, fps, exact, candidates, self.threshold)
+    def shingles(self, source: str, p: Passage) -> frozenset[str]:
+        key = (source, p.start, p.end)
+        if key not in self._shingles:
+            self._shingles[key] = _shingles(p.norm)
+        return self._shingles[key]
 
 
-Candidate = tuple[str, int, int, frozenset[str]]
-
-
-def confirm_matches(
-    passages: Sequence[Passage],
-    fps: Sequence[PassageFingerprint],
-    exact: Callable[[PassageFingerprint], tuple[str, int, int] | None],
-    candidates: Callable[[PassageFingerprint], Sequence[Candidate]],
+def find_copies(
+    text: str,
+    lookup: Lookup,
+    fetch: Fetch,
+    *,
+    fps: Fingerprints | None = None,
     threshold: float = THRESHOLD,
 ) -> list[CopyMatch]:
     """The matching rule shared by every index (in memory here, PostgreSQL in the portal).
 
-    ``exact(fp)`` returns a source passage with the same normalised text, if any;
-    ``candidates(fp)`` the near-duplicate candidates ``(source, start, end, shingles)``
-    found through LSH bands, best first. A candidate counts when max(Jaccard, containment)
-    reaches ``threshold``. Sentence/clause matches inside a larger passage matched to the
-    same source are dropped.
+    ``lookup`` finds indexed texts sharing fingerprints with ``text``; ``fetch`` returns
+    the candidate sources' texts, whose passages around the shared fingerprints are then
+    compared with ``text``'s passages (see the module notes).
     """
-    hits = [exact(fp) for fp in fps]
-    wanted = needs_candidates(passages, [hit is not None for hit in hits])
-    found: list[tuple[Passage, CopyMatch]] = []
-    for p, fp, hit, look in zip(passages, fps, hits, wanted, strict=True):
-        best: CopyMatch | None = None
-        if hit is not None:
-            best = CopyMatch(p.start, p.end, hit[0], hit[1], hit[2], 1.0)
-        elif look:
-            found_candidates = candidates(fp)
-            if found_candidates:
-                mine = _shingles(p.norm)
-                best_sim = 0.0
-                for source, start, end, theirs in found_candidates:
-                    j, c = _sim_sets(mine, theirs)
-                    sim = max(j, c)
-                    if sim >= threshold and sim > best_sim:
-                        best_sim = sim
-                        best = CopyMatch(p.start, p.end, source, start, end, sim)
-        if best is not None:
-            found.append((p, best))
-    big = {"paragraph": 0, "sentence": 1, "clause": 2}
-    outer = [(m.start, m.end, m.source, big[p.kind]) for p, m in found]
+    normed = _Normed(text)
+    passages = split_passages(text, normed)
+    if fps is None:
+        fps = winnow(text, normed)
+    if not passages or not len(fps):
+        return []
+    hits = lookup(sorted(set(fps.keys)))
+    if not hits:
+        return []
+    local = [_passage_hits(p, fps, hits) for p in passages]
+    # Among equally good sources a passage takes the one most other passages share, so a
+    # template-made report is traced to few sources and few texts are fetched.
+    shared = Counter(source for found in local for source in found)
+    wanted = [
+        sorted(found, key=lambda s, f=found: (-len(f[s]), -shared[s], s))[:SOURCES_PER_PASSAGE]
+        for found in local
+    ]
+    ranked = sorted(shared, key=lambda s: (-shared[s], s))[:MAX_SOURCES]
+    cache = _SourcePassages(fetch(ranked) if ranked else {})
+    found_matches: list[tuple[Passage, CopyMatch]] = []
+    exact_spans: list[tuple[int, int]] = []
+    for p, found, order in zip(passages, local, wanted, strict=True):
+        if not order or any(s <= p.start and p.end <= e for s, e in exact_spans):
+            continue
+        match = _best_source_passage(p, ((s, cache.containing(s, found[s])) for s in order))
+        if match is None:
+            match = _best_near_duplicate(p, order, found, cache, threshold)
+        if match is not None:
+            found_matches.append((p, match))
+            if match.similarity == 1.0:
+                exact_spans.append((p.start, p.end))
+    return _drop_nested(found_matches)
+
+
+def _passage_hits(
+    p: Passage, fps: Fingerprints, hits: Mapping[int, Sequence[tuple[str, int]]]
+) -> dict[str, list[int]]:
+    """source → offsets of its hits inside ``p``, for sources sharing enough of ``p``."""
+    found: dict[str, list[int]] = {}
+    inside = 0
+    for i in range(bisect_left(fps.starts, p.start), bisect_left(fps.starts, p.end)):
+        if fps.ends[i] <= p.end:
+            inside += 1
+            for source, offset in hits.get(fps.keys[i], ()):
+                found.setdefault(source, []).append(offset)
+    # A source holding 80 % of the passage shares most of its fingerprints; one sharing
+    # under a third of them (a stock phrase inside a longer paragraph) is not worth a look.
+    need = max(1, math.ceil(inside / HIT_SHARE))
+    return {s: offsets for s, offsets in found.items() if len(offsets) >= need}
+
+
+def _best_source_passage(
+    p: Passage, candidates: Iterable[tuple[str, list[Passage]]]
+) -> CopyMatch | None:
+    """The tightest source passage with exactly ``p``'s normalised text, sources in order."""
+    for source, sps in candidates:
+        same = [sp for sp in sps if sp.norm == p.norm]
+        if same:
+            sp = min(same, key=lambda x: (x.end - x.start, x.start))
+            return CopyMatch(p.start, p.end, source, sp.start, sp.end, 1.0)
+    return None
+
+
+def _best_near_duplicate(
+    p: Passage,
+    order: list[str],
+    found: Mapping[str, list[int]],
+    cache: _SourcePassages,
+    threshold: float,
+) -> CopyMatch | None:
+    mine = _shingles(p.norm)
+    # Fewer shingles than threshold × ours can reach neither Jaccard nor containment.
+    least = threshold * len(mine)
+    best: CopyMatch | None = None
+    best_rank = (0.0, 0)
+    for source in order:
+        for sp in cache.containing(source, found[source]):
+            if len(sp.norm) - SHINGLE + 1 < least:
+                continue
+            score = max(_sim_sets(mine, cache.shingles(source, sp)))
+            rank = (score, sp.start - sp.end)  # best score, then the tightest span
+            if score >= threshold and (best is None or rank > best_rank):
+                best_rank = rank
+                best = CopyMatch(p.start, p.end, source, sp.start, sp.end, score)
+    return best
+
+
+_LEVEL = {"paragraph": 0, "sentence": 1, "clause": 2}
+
+
+def _drop_nested(found: list[tuple[Passage, CopyMatch]]) -> list[CopyMatch]:
+    """Drop a sentence or clause match lying inside a larger match of the same source."""
+    outer = [(m.start, m.end, m.source, _LEVEL[p.kind]) for p, m in found]
     out = []
     for p, m in found:
-        lvl = big[p.kind]
-        if lvl and any(
-            s <= m.start and m.end <= e and src == m.source and ol < lvl for s, e, src, ol in outer
+        level = _LEVEL[p.kind]
+        if level and any(
+            s <= m.start and m.end <= e and src == m.source and lv < level
+            for s, e, src, lv in outer
         ):
             continue
         out.append(m)
@@ -404,32 +486,39 @@ def confirm_matches(
     return out
 
 
-def needs_candidates(passages: Sequence[Passage], exact_hit: Sequence[bool]) -> list[bool]:
-    """Which passages still need a near-duplicate search once exact twins are known.
+@dataclass(slots=True)
+class CopyIndex:
+    """In-memory index of fingerprints (what the CLI uses; the portal's is in PostgreSQL)."""
 
-    A passage with an exact twin needs none, and neither does a passage lying inside one,
-    or covered end to end by them (a paragraph whose sentences all stand elsewhere): its
-    text is already accounted for. This saves most lookups on template-heavy reports.
-    """
-    spans = sorted((p.start, p.end) for p, hit in zip(passages, exact_hit, strict=True) if hit)
-    merged: list[list[int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1] + 1:  # adjacent passages share a separator
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    wanted = []
-    for p, hit in zip(passages, exact_hit, strict=True):
-        covered = any(s <= p.start and p.end <= e for s, e in merged)
-        wanted.append(not hit and not covered)
-    return wanted
+    threshold: float = THRESHOLD
+    _texts: dict[str, str] = field(default_factory=dict)
+    _keys: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
 
+    def add(self, source_id: str, text: str) -> int:
+        """Index ``text`` under ``source_id``; returns the number of fingerprints stored."""
+        self._texts[source_id] = text
+        rows = index_rows(winnow(text))
+        for key, start in rows:
+            self._keys.setdefault(key, []).append((source_id, start))
+        return len(rows)
 
-def shingles(norm: str) -> frozenset[str]:
-    """The character shingles of a normalised passage (what similarity compares)."""
-    return _shingles(norm)
+    def __len__(self) -> int:
+        return len(self._texts)
 
+    def query(self, text: str, exclude_source: str | None = None) -> list[CopyMatch]:
+        """Passages of ``text`` found in indexed texts other than ``exclude_source``."""
 
-def fingerprint_passages(passages: Sequence[Passage]) -> list[PassageFingerprint]:
-    """Fingerprints of already split passages (avoids splitting the text twice)."""
-    return _fingerprint_passages(passages)
+        def lookup(keys: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
+            out = {}
+            for key in keys:
+                rows = self._keys.get(key)
+                if rows:
+                    kept = list(islice((r for r in rows if r[0] != exclude_source), PER_KEY))
+                    if kept:
+                        out[key] = kept
+            return out
+
+        def fetch(sources: Collection[str]) -> dict[str, str]:
+            return {s: self._texts[s] for s in sources if s in self._texts}
+
+        return find_copies(text, lookup, fetch, threshold=self.threshold)

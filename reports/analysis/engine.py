@@ -22,7 +22,8 @@ from .topic import TopicScore, detect_genre, domain_weights, score_topic
 
 __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict", "analyze"]
 
-ANALYZER_VERSION = "1"
+#: "2": copies found through winnowed fingerprints instead of MinHash LSH per passage
+ANALYZER_VERSION = "2"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
 RESIDUE_GENRE_SHARE = 0.3

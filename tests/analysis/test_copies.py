@@ -1,19 +1,19 @@
 from __future__ import annotations
 
-import numpy as np
+import random
 
 from reports.analysis.copies import (
     MIN_NORM_CHARS,
+    WINDOW,
     CopyIndex,
     CopyMatch,
-    band_keys,
+    K,
     copied_share,
-    exact_hash,
-    fingerprint,
-    minhash,
+    index_rows,
     normalise,
     similarity,
     split_passages,
+    winnow,
 )
 
 from ._corpus import corpus_slice
@@ -34,33 +34,47 @@ def test_split_passages_gives_paragraphs_and_sentences_with_offsets():
         assert normalise(text[p.start : p.end]) == p.norm
 
 
-def test_exact_hash_is_stable_signed_int64():
-    h = exact_hash("学校成立双减工作领导小组")
-    assert h == exact_hash("学校成立双减工作领导小组")
-    assert -(2**63) <= h < 2**63
-    assert h == -8424408095195307111  # pinned: stored hashes must never change
+def test_winnow_keys_are_stable_signed_int64_and_point_into_the_original_text():
+    text = "一、基本情况\n" + PARA
+    fps = winnow(text)
+    assert len(fps) > 0
+    assert all(-(2**63) <= k < 2**63 for k in fps.keys)
+    assert fps.keys[:2] == [5368056954454519910, 1195436828647477541]  # pinned: stored keys
+    for start, end in zip(fps.starts, fps.ends, strict=True):
+        assert len(normalise(text[start:end])) == K
+        assert normalise(text[start]) != ""
+    assert winnow(text).keys == fps.keys
 
 
-def test_minhash_and_band_keys_are_deterministic():
-    sig = minhash(normalise(PARA))
-    assert sig.shape == (64,) and sig.dtype == np.uint32
-    keys = band_keys(sig)
-    assert len(keys) == 16 and all(-(2**63) <= k < 2**63 for k in keys)
-    assert keys == band_keys(minhash(normalise(PARA)))
-    near = minhash(normalise(PARA.replace("高效", "快速")))
-    assert (sig == near).mean() > 0.6
+def test_every_shared_run_of_k_plus_window_chars_yields_a_common_fingerprint():
+    rng = random.Random(3)
+    words = PARA + "作业总量时长课后服务家长满意度睡眠手机读物体质"
+    pool = "".join(sorted(set(normalise(words))))
+    for _ in range(200):
+        shared = "".join(rng.choices(pool, k=K + WINDOW - 1))
+        a = "".join(rng.choices(pool, k=rng.randint(0, 40))) + shared + "。"
+        b = "，".join(["".join(rng.choices(pool, k=rng.randint(0, 40))), shared, "完"])
+        assert set(winnow(a).keys) & set(winnow(b).keys), shared
 
 
-def test_fingerprint_matches_split_passages():
-    text = PARA + "\n" + PARA
-    fps = fingerprint(text)
-    assert len(fps) == 2
-    assert fps[0].exact == fps[1].exact
-    assert fps[0].bands == fps[1].bands
-    assert fps[0].norm_len == len(normalise(PARA))
+def test_digits_masks_and_punctuation_do_not_change_fingerprints():
+    masked = "学校成立**工作领导小组，共12人；统筹推进学校双减工作全面、高效、有序进行。"
+    plain = "学校成立工作领导小组共人统筹推进学校双减工作全面高效有序进行"
+    assert winnow(masked).keys == winnow(plain).keys
 
 
-def test_similarity_uses_containment_of_the_shorter_passage():
+def test_headings_and_line_breaks_give_no_fingerprints():
+    assert winnow("二、存在的问题\n三、下步打算\n四、其他需要说明的情况").keys == []
+    fps = winnow("一、基本情况\n" + PARA)
+    assert all(start > len("一、基本情况") for start in fps.starts)
+
+
+def test_a_repeated_gram_is_stored_once():
+    assert len(index_rows(winnow("啊" * 50_000))) == 1
+    assert winnow("短").keys == []
+
+
+def test_similarity_uses_containment_of_the_first_passage_in_the_second():
     short = normalise(PARA)
     long = normalise(
         "今年以来我校高度重视。" + PARA + "取得良好成效，得到家长一致好评和社会广泛认可。"
@@ -68,6 +82,7 @@ def test_similarity_uses_containment_of_the_shorter_passage():
     j, c = similarity(short, long)
     assert c == 1.0
     assert j < 0.8
+    assert similarity(long, short)[1] < 0.8
 
 
 def test_copy_index_finds_a_pasted_paragraph_with_source_offsets():
@@ -89,6 +104,23 @@ def test_copy_index_ignores_unrelated_text():
     idx = CopyIndex()
     idx.add("a", PARA)
     assert idx.query("水利改革发展需要营造良好环境，要强化组织领导，形成工作有人管的格局。") == []
+
+
+def test_a_template_shared_by_many_schools_still_names_a_source():
+    idx = CopyIndex()
+    for i in range(300):
+        idx.add(f"school-{i}", f"第{i}号学校报告。\n" + PARA + "\n")
+    matches = idx.query("我校的报告。\n" + PARA, exclude_source="school-0")
+    assert [(m.source, m.similarity) for m in matches] == [("school-1", 1.0)]
+
+
+def test_a_long_paragraph_containing_a_short_source_is_matched_by_its_sentence_only():
+    idx = CopyIndex()
+    idx.add("src", PARA)
+    own = "我校家长学校每学期开展家庭教育讲座不少于两次，覆盖全体学生家长。"
+    query = own + PARA
+    matches = idx.query(query)
+    assert [(query[m.start : m.end], m.source) for m in matches] == [(PARA, "src")]
 
 
 def test_copied_share_counts_covered_characters_once():
