@@ -1,13 +1,15 @@
-"""Copy index benchmark on PostgreSQL: indexing rate, query latency as the index grows, RSS.
+"""Copy index benchmark on PostgreSQL: query latency and indexing rate as the index grows.
 
-Run:  bash benchmarks/run.sh copy_index --sizes 2000,10000,20000
+Run:  bash benchmarks/run.sh copy_index --sizes 10000,100000
 
 Reports are ~5,000 characters, built from corpus sentences (shared boilerplate, the worst
-case for candidate lists) mixed with unique synthetic sentences, and 30 % of query reports
-paste paragraphs of indexed ones. Indexing rate is measured on the real code path
-(``copyindex.index_version``); the bulk of the index is then filled with the same
-fingerprints through COPY so larger sizes can be reached in minutes. Query latency is
-``copyindex.query`` for one new report (SQL candidate lookups + Python confirmation).
+case for candidate lists) mixed with unique synthetic sentences; 30 % of query reports
+paste two paragraphs of an indexed report, half of those with two characters changed.
+The bulk of the index is filled with the real fingerprints through COPY (primary key
+dropped during the fill and rebuilt after, so 100,000 reports take minutes). At each size:
+query latency of ``copyindex.query`` for new reports (SQL lookups + fetching candidate
+texts + Python confirmation, with the time of each), then the indexing rate on the real
+code path (``copyindex.index_version``: fingerprinting + COPY into the full index).
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ from reports import copyindex  # noqa: E402
 from reports.analysis import copies  # noqa: E402
 from reports.models import (  # noqa: E402
     Campaign,
-    CopyPassage,
     Organization,
     Report,
     ReportVersion,
@@ -97,40 +98,51 @@ def create_versions(n: int, start: int, texts: list[str]) -> list[ReportVersion]
     return versions
 
 
-def copy_fill(versions: list[ReportVersion]) -> None:
-    """Same rows as index_version, written with COPY."""
+def copy_fill(versions: list[ReportVersion]) -> int:
+    """The rows index_version writes, written with one COPY for the whole batch."""
     connection.ensure_connection()
     raw = connection.connection
+    written = 0
     with raw.cursor() as cur:
-        cur.execute("SELECT coalesce(max(id), 0) FROM reports_copypassage")
-        next_id = cur.fetchone()[0] + 1
-        passages, bands = [], []
-        for v in versions:
-            for fp in copies.fingerprint(v.text):
-                passages.append(
-                    (
-                        next_id,
-                        v.pk,
-                        v.report.organization_id,
-                        fp.start,
-                        fp.end,
-                        fp.norm_len,
-                        fp.exact,
-                    )
-                )
-                bands.extend((next_id, k, v.report.organization_id) for k in fp.bands)
-                next_id += 1
-        columns = 'id, version_id, owner_id, start, "end", norm_len, exact'
-        with cur.copy(f"COPY reports_copypassage ({columns}) FROM STDIN") as cp:
-            for row in passages:
-                cp.write_row(row)
-        with cur.copy("COPY reports_copyband (passage_id, key, owner_id) FROM STDIN") as cp:
-            for row in bands:
-                cp.write_row(row)
-        cur.execute(
-            "SELECT setval(pg_get_serial_sequence('reports_copypassage', 'id'), %s)", [next_id]
-        )
+        sql = "COPY reports_copykey (key, owner_id, source, pos) FROM STDIN (FORMAT BINARY)"
+        with cur.copy(sql) as cp:
+            cp.write(copyindex.COPY_HEADER)
+            for v in versions:
+                rows = copies.index_rows(copies.winnow(v.text))
+                if rows:
+                    cp.write(copyindex.binary_rows(rows, v.report.organization_id, v.pk))
+                    written += len(rows)
+            cp.write(copyindex.COPY_TRAILER)
     raw.commit()
+    return written
+
+
+def primary_key(drop: bool) -> None:
+    with connection.cursor() as cur:
+        if drop:
+            cur.execute("ALTER TABLE reports_copykey DROP CONSTRAINT reports_copykey_pkey")
+        else:
+            cur.execute(
+                "ALTER TABLE reports_copykey ADD CONSTRAINT reports_copykey_pkey "
+                "PRIMARY KEY (key, owner_id, source, pos)"
+            )
+
+
+class Stopwatch:
+    """Time spent in the index's two SQL steps during queries."""
+
+    def __init__(self) -> None:
+        self.spent = {"lookup": 0.0, "fetch": 0.0}
+
+    def wrap(self, name: str, fn):
+        def timed(*args, **kwargs):
+            began = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.spent[name] += time.perf_counter() - began
+
+        return timed
 
 
 WORKER_SCRIPT = """
@@ -166,11 +178,23 @@ def worker_run(versions_sample: list[int]) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def paste_from(rng: random.Random, source: str) -> list[str]:
+    """Two paragraphs of an indexed report; every other time with two characters changed."""
+    paragraphs = rng.sample([p for p in source.split("\n") if len(p) > 40], 2)
+    if rng.random() < 0.5:
+        return paragraphs
+    out = []
+    for p in paragraphs:
+        i = rng.randrange(len(p) - 2)
+        out.append(p[:i] + "某某" + p[i + 2 :])
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="2000,10000")
+    parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--real-index", type=int, default=500)
+    parser.add_argument("--real-index", type=int, default=300)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     rng = random.Random(7)
@@ -192,53 +216,91 @@ def main() -> None:
 
     rows = []
     indexed = 0
-    # Indexing rate on the real code path.
-    texts = [make_text(rng, pool, chars) for _ in range(args.real_index)]
-    versions = create_versions(args.real_index, 0, texts)
-    began = time.perf_counter()
-    for v in versions:
-        copyindex.index_version(v)
-    index_rate = len(versions) / (time.perf_counter() - began)
-    indexed = len(versions)
-    sample_texts = texts[:200]
-
+    sample_texts: list[str] = []
+    first_versions: list[ReportVersion] = []
     for size in sizes:
+        began = time.perf_counter()
+        primary_key(drop=True)
         while indexed < size:
             batch = min(2000, size - indexed)
             texts = [make_text(rng, pool, chars) for _ in range(batch)]
-            copy_fill(create_versions(batch, indexed, texts))
+            versions = create_versions(batch, indexed, texts)
+            copy_fill(versions)
+            if not sample_texts:
+                sample_texts, first_versions = texts[:200], versions[:50]
             indexed += batch
+        primary_key(drop=False)
         with connection.cursor() as cur:
-            cur.execute("VACUUM ANALYZE reports_copypassage")
-            cur.execute("VACUUM ANALYZE reports_copyband")
-        passages = CopyPassage.objects.count()
+            cur.execute("VACUUM ANALYZE reports_copykey")
+            cur.execute("SELECT count(*) FROM reports_copykey")
+            keys = cur.fetchone()[0]
+            cur.execute("SELECT pg_size_pretty(pg_relation_size('reports_copykey_pkey'))")
+            index_size = cur.fetchone()[0]
+        fill_s = time.perf_counter() - began
+
+        watch = Stopwatch()
+        lookup, fetch = copyindex._lookup, copyindex._fetch
+        copyindex._lookup = watch.wrap("lookup", lookup)
+        copyindex._fetch = watch.wrap("fetch", fetch)
         timings, found = [], 0
-        tracemalloc.start()
+        queries = []
         for i in range(args.queries):
-            paste = []
-            if i % 10 < 3:  # 30 % paste two paragraphs of an indexed report
-                paste = rng.sample(sample_texts[i % len(sample_texts)].split("\n"), 2)
-            text = make_text(rng, pool, chars, paste)
+            paste = paste_from(rng, sample_texts[i % len(sample_texts)]) if i % 10 < 3 else []
+            queries.append(make_text(rng, pool, chars, paste))
+        for text in queries:
             t = time.perf_counter()
             matches = copyindex.query(text)
             timings.append((time.perf_counter() - t) * 1000)
             found += bool(matches)
+        copyindex._lookup, copyindex._fetch = lookup, fetch
+        # Python heap in a separate pass: tracemalloc slows every allocation down.
+        tracemalloc.start()
+        for text in queries[:20]:
+            copyindex.query(text)
         heap_mb = tracemalloc.get_traced_memory()[1] / 1024 / 1024
         tracemalloc.stop()
         timings.sort()
+
+        # Indexing on the real code path, into the full index: as the pipeline does it,
+        # after the query's lookup (keys held by PER_KEY other schools are not stored),
+        # and alone, with nothing known (every fingerprint stored).
+        rates = []
+        for after_query in (True, False):
+            texts = [make_text(rng, pool, chars) for _ in range(args.real_index)]
+            versions = create_versions(args.real_index, indexed, texts)
+            indexed += len(versions)
+            spent, stored = 0.0, 0
+            for v in versions:
+                t = time.perf_counter()
+                fps = copies.winnow(v.text)
+                spent += time.perf_counter() - t
+                held = None
+                if after_query:
+                    held = copyindex._lookup(sorted(set(fps.keys)), v.report.organization_id)
+                t = time.perf_counter()
+                stored += copyindex.index_version(v, fps, held)
+                spent += time.perf_counter() - t
+            rates.append((len(versions) / spent, stored / len(versions)))
         rows.append(
-            (
-                size,
-                passages,
-                statistics.median(timings),
-                timings[int(len(timings) * 0.95) - 1],
-                found,
-                heap_mb,
-            )
+            {
+                "size": size,
+                "keys": keys,
+                "index_size": index_size,
+                "fill_s": fill_s,
+                "p50": statistics.median(timings),
+                "p95": timings[int(len(timings) * 0.95) - 1],
+                "lookup": watch.spent["lookup"] * 1000 / args.queries,
+                "fetch": watch.spent["fetch"] * 1000 / args.queries,
+                "found": found,
+                "heap": heap_mb,
+                "rate": rates[0][0],
+                "rows_per": rates[0][1],
+                "rate_cold": rates[1][0],
+                "rows_cold": rates[1][1],
+            }
         )
-    worker = worker_run(versions_sample=[v.pk for v in versions[:50]])
+    worker = worker_run(versions_sample=[v.pk for v in first_versions])
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"indexing (index_version, real path): {index_rate:.0f} reports/s on one core")
     print(f"peak RSS of this process (it also builds the synthetic index): {rss:.0f} MB")
     print(
         f"worker: run_analysis (engine + copy query + indexing) of 50 versions against the "
@@ -246,15 +308,25 @@ def main() -> None:
         f"report, peak RSS {worker['rss_mb']:.0f} MB\n"
     )
     print(
-        "| reports indexed | passages | query p50 ms | query p95 ms | queries with matches "
-        "| peak Python heap while querying |"
+        "| reports indexed | fingerprint rows | primary key size | query p50 ms | query p95 ms "
+        "| of which SQL lookup / text fetch, mean ms | queries with matches "
+        "| peak Python heap while querying "
+        "| indexing after the query, reports/s (rows stored per report) "
+        "| indexing alone, reports/s (rows per report) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|")
-    for size, passages, p50, p95, found, heap in rows:
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
         print(
-            f"| {size:,} | {passages:,} | {p50:.1f} | {p95:.1f} | {found}/{args.queries} "
-            f"| {heap:.1f} MB |"
+            f"| {r['size']:,} | {r['keys']:,} | {r['index_size']} | {r['p50']:.1f} "
+            f"| {r['p95']:.1f} | {r['lookup']:.1f} / {r['fetch']:.1f} "
+            f"| {r['found']}/{args.queries} | {r['heap']:.1f} MB "
+            f"| {r['rate']:.0f} ({r['rows_per']:.0f}) "
+            f"| {r['rate_cold']:.0f} ({r['rows_cold']:.0f}) |"
         )
+    print(
+        "\nfill times (COPY + primary key + VACUUM): "
+        + ", ".join(f"{r['size']:,}: {r['fill_s']:.0f} s" for r in rows)
+    )
 
 
 if __name__ == "__main__":
