@@ -135,14 +135,9 @@ def check_and_index(version: ReportVersion) -> list[copies.CopyMatch]:
     The text is fingerprinted once and the keys looked up once, for both.
     """
     fps = copies.winnow(version.text)
-    owner_id = version.report.organization_id
     held: dict[int, list[tuple[str, int]]] = {}
-
-    def lookup(keys: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
-        held.update(_lookup(keys, owner_id))
-        return held
-
-    matches = copies.find_copies(version.text, lookup, _fetch, fps=fps)
+    owner_id = version.report.organization_id
+    matches = query(version.text, exclude_owner_id=owner_id, fps=fps, held=held)
     index_version(version, fps, held)
     return matches
 
@@ -214,13 +209,13 @@ def _fetch(sources: Collection[str]) -> dict[str, str]:
         kind, _, pk = label.partition(":")
         ids[kind].append(int(pk))
     texts = {
-        f"version:{pk}": text
+        _label(pk): text
         for pk, text in ReportVersion.objects.filter(pk__in=ids["version"]).values_list(
             "pk", "text"
         )
     }
     texts.update(
-        (f"reference:{pk}", text)
+        (_label(-pk), text)
         for pk, text in ReferenceText.objects.filter(
             pk__in=ids["reference"], active=True
         ).values_list("pk", "text")
@@ -233,10 +228,21 @@ def query(
     *,
     exclude_owner_id: int | None = None,
     fps: copies.Fingerprints | None = None,
+    held: dict[int, list[tuple[str, int]]] | None = None,
 ) -> list[copies.CopyMatch]:
-    """Passages of ``text`` that also stand in indexed versions or reference texts."""
+    """Passages of ``text`` that also stand in indexed versions or reference texts.
+
+    ``held``, when given, receives what the lookup found per key (for ``index_version``).
+    """
     exclude = -1 if exclude_owner_id is None else exclude_owner_id
-    return copies.find_copies(text, lambda keys: _lookup(keys, exclude), _fetch, fps=fps)
+
+    def lookup(keys: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
+        found = _lookup(keys, exclude)
+        if held is not None:
+            held.update(found)
+        return found
+
+    return copies.find_copies(text, lookup, _fetch, fps=fps)
 
 
 def rebuild(progress=None) -> int:

@@ -249,6 +249,8 @@ class Fingerprints:
     keys: list[int]
     starts: list[int]
     ends: list[int]
+    #: the text's normalisation, kept so a later split of the same text does not redo it
+    normed: _Normed | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -260,7 +262,7 @@ def winnow(text: str, normed: _Normed | None = None) -> Fingerprints:
     codes, offsets = normed.codes, normed.offsets
     n = len(codes) - K + 1
     if n <= 0:
-        return Fingerprints([], [], [])
+        return Fingerprints([], [], [], normed)
     acc = np.full(n, _GRAM_SEED, dtype=np.uint64)
     for j in range(K):  # a polynomial over the gram's code points (mod 2**64), then mixed
         acc = acc * _GRAM_MULT + codes[j : j + n]
@@ -278,6 +280,7 @@ def winnow(text: str, normed: _Normed | None = None) -> Fingerprints:
         acc[chosen].view(np.int64).tolist(),
         offsets[chosen].tolist(),
         (offsets[chosen + K - 1] + 1).tolist(),
+        normed,
     )
 
 
@@ -380,7 +383,7 @@ def find_copies(
     the candidate sources' texts, whose passages around the shared fingerprints are then
     compared with ``text``'s passages (see the module notes).
     """
-    normed = _Normed(text)
+    normed = fps.normed if fps is not None and fps.normed is not None else _Normed(text)
     passages = split_passages(text, normed)
     if fps is None:
         fps = winnow(text, normed)
