@@ -63,7 +63,6 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .text import fold
 
@@ -80,6 +79,7 @@ __all__ = [
     "Passage",
     "copied_share",
     "find_copies",
+    "index_arrays",
     "index_rows",
     "normalise",
     "similarity",
@@ -256,6 +256,44 @@ class Fingerprints:
         return len(self.keys)
 
 
+def _sliding(op: np.ufunc, values: np.ndarray, width: int) -> np.ndarray:
+    """``op`` (minimum or maximum) of every ``width`` consecutive ``values``, by doubling:
+    the extreme over a span is that of two spans covering it, so ~2·log2(width)
+    vectorised steps replace a ``len(values) × width`` scan."""
+    pieces = {1: values}
+    span = 1
+    while span * 2 <= width:
+        prev = pieces[span]
+        pieces[span * 2] = op(prev[:-span], prev[span:])
+        span *= 2
+    out, covered = pieces[span], span
+    while covered < width:  # the rest of the width from the largest pieces that fit
+        piece = max(p for p in pieces if p <= width - covered)
+        out = op(out[: len(out) - piece], pieces[piece][covered : covered + len(out) - piece])
+        covered += piece
+    return out
+
+
+def _window_minima(acc: np.ndarray, width: int) -> np.ndarray:
+    """The positions winnowing keeps: the leftmost minimum of every ``width`` consecutive
+    values of ``acc``, each position once, in order.
+
+    A position is some window's minimum exactly when it equals the largest of the minima
+    of the windows containing it. Equal values (a gram repeated within a window) are the
+    one case where that can keep more than the leftmost; there the windows are scanned.
+    """
+    n = len(acc)
+    minima = _sliding(np.minimum, acc, width)
+    padded = np.concatenate((np.full(width - 1, minima[0]), minima, np.full(width - 1, minima[-1])))
+    kept = np.flatnonzero(_sliding(np.maximum, padded, width)[:n] == acc)
+    # Edges: position j belongs to windows max(0, j-width+1) .. min(j, n-width).
+    if len(kept) > 1 and np.any((acc[kept[1:]] == acc[kept[:-1]]) & (np.diff(kept) < width)):
+        windows = np.lib.stride_tricks.sliding_window_view(acc, width)
+        chosen = windows.argmin(axis=1) + np.arange(n - width + 1)
+        return chosen[np.r_[True, chosen[1:] != chosen[:-1]]]
+    return kept
+
+
 def winnow(text: str, normed: _Normed | None = None) -> Fingerprints:
     """Winnowed ``K``-gram fingerprints of ``text`` (see the module notes)."""
     normed = normed or _Normed(text)
@@ -267,11 +305,7 @@ def winnow(text: str, normed: _Normed | None = None) -> Fingerprints:
     for j in range(K):  # a polynomial over the gram's code points (mod 2**64), then mixed
         acc = acc * _GRAM_MULT + codes[j : j + n]
     acc = _mix(acc)
-    if n <= WINDOW:
-        chosen = np.array([int(np.argmin(acc))])
-    else:
-        windows = sliding_window_view(acc, WINDOW)
-        chosen = np.unique(windows.argmin(axis=1) + np.arange(n - WINDOW + 1))
+    chosen = _window_minima(acc, min(WINDOW, n))
     # A gram across a line break, or in a line too short to be a passage, can never be
     # part of a match: it is neither looked up nor stored.
     first, last = normed.lines[chosen], normed.lines[chosen + K - 1]
@@ -284,15 +318,19 @@ def winnow(text: str, normed: _Normed | None = None) -> Fingerprints:
     )
 
 
+def index_arrays(fps: Fingerprints) -> tuple[np.ndarray, np.ndarray]:
+    """What an index stores for one text: keys (int64) and the offset of each key's first
+    place (int32), each key once, in text order."""
+    keys = np.asarray(fps.keys, dtype=np.int64)
+    _, first = np.unique(keys, return_index=True)
+    first.sort()
+    return keys[first], np.asarray(fps.starts, dtype=np.int32)[first]
+
+
 def index_rows(fps: Fingerprints) -> list[tuple[int, int]]:
-    """What an index stores for one text: ``(key, start)``, each key once (first place)."""
-    seen: set[int] = set()
-    rows = []
-    for key, start in zip(fps.keys, fps.starts, strict=True):
-        if key not in seen:
-            seen.add(key)
-            rows.append((key, start))
-    return rows
+    """``index_arrays`` as ``(key, start)`` pairs."""
+    keys, starts = index_arrays(fps)
+    return list(zip(keys.tolist(), starts.tolist(), strict=True))
 
 
 def _shingles(norm: str) -> frozenset[str]:
