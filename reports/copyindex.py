@@ -1,11 +1,11 @@
 """The copy index in the database, shared by every worker.
 
 Each submitted version and each active reference text is winnowed
-(``analysis.copies.winnow``) and its fingerprints are stored as ``CopyKey`` rows. A query
-looks up the new text's fingerprint keys — at most ``copies.PER_KEY`` rows per key, read
-from the primary-key index alone, skipping the school's own texts — fetches the texts of the
-candidate sources and confirms passage by passage in Python with the same rule as the
-in-memory index (``analysis.copies.find_copies``).
+(``analysis.copies.winnow``) and its fingerprints are stored as ``CopyKey`` rows, under a
+hash index on the key (see ``CopyKey``). A query looks up the new text's fingerprint keys —
+at most ``copies.PER_KEY`` rows per key, skipping the school's own texts — fetches the
+texts of the candidate sources and confirms passage by passage in Python with the same rule
+as the in-memory index (``analysis.copies.find_copies``).
 
 A report is never compared with its own school's texts (``owner_id``): not itself, not its
 earlier versions, not the school's reports of earlier campaigns (copy-forward is a feature,
@@ -23,12 +23,12 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from reports.analysis import copies
-from reports.models import CopyKey, ReferenceText, ReportVersion
+from reports.models import CopyKey, IndexedVersion, ReferenceText, ReportVersion
 
 REFERENCE_OWNER = 0
 
@@ -37,45 +37,33 @@ def _label(source: int) -> str:
     return f"version:{source}" if source > 0 else f"reference:{-source}"
 
 
-def _store(rows: list[tuple[int, int]], owner_id: int, source: int) -> int:
-    """Write ``(key, pos)`` rows of one text; rows already there are left as they are."""
+def _store(rows: Mapping[int, int], owner_id: int, source: int) -> int:
+    """Write one text's rows (key → position); returns how many."""
     if not rows:
         return 0
     if connection.vendor != "postgresql":
         CopyKey.objects.bulk_create(
-            [CopyKey(key=k, owner_id=owner_id, source=source, pos=p) for k, p in rows],
+            [CopyKey(key=k, owner_id=owner_id, source=source, pos=p) for k, p in rows.items()],
             ignore_conflicts=True,
         )
         return len(rows)
-    table = CopyKey._meta.db_table
-    sql = f"COPY {table} (key, owner_id, source, pos) FROM STDIN (FORMAT BINARY)"
+    # One binary COPY: twice as fast as INSERT … SELECT unnest(…).
+    sql = f"COPY {CopyKey._meta.db_table} (key, owner_id, source, pos) FROM STDIN (FORMAT BINARY)"
+    with connection.cursor() as wrapper, connection.wrap_database_errors:
+        with wrapper.cursor.copy(sql) as copy:  # the raw psycopg cursor
+            copy.write(COPY_HEADER + binary_rows(rows, owner_id, source) + COPY_TRAILER)
+    return len(rows)
 
-    def copy_rows() -> None:
-        # The raw psycopg cursor; Django's wrapper turns its errors into IntegrityError.
-        with connection.cursor() as wrapper, connection.wrap_database_errors:
-            with wrapper.cursor.copy(sql) as copy:
-                copy.write(COPY_HEADER + binary_rows(rows, owner_id, source) + COPY_TRAILER)
 
-    try:
-        # Fast path, nearly always: one binary COPY (twice as fast as INSERT … ON CONFLICT),
-        # its own transaction in autocommit mode, a savepoint inside a caller's transaction.
-        if connection.in_atomic_block:
-            with transaction.atomic():
-                copy_rows()
-        else:
-            copy_rows()
-        return len(rows)
-    except IntegrityError:  # indexed before (a retried task, a re-analysis): add what is new
-        pass
-    keys, positions = zip(*rows, strict=True)
+def _claim(version_id: int) -> bool:
+    """Mark a version indexed; False when it already was (by this or another worker)."""
+    table = IndexedVersion._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (key, owner_id, source, pos) "  # noqa: S608
-            "SELECT k, %s, %s, p FROM unnest(%s::bigint[], %s::int[]) AS r(k, p) "
-            "ON CONFLICT DO NOTHING",
-            [owner_id, source, list(keys), list(positions)],
+            f"INSERT INTO {table} (version_id) VALUES (%s) ON CONFLICT DO NOTHING",  # noqa: S608
+            [version_id],
         )
-        return cursor.rowcount
+        return cursor.rowcount == 1
 
 
 # PostgreSQL's binary COPY format: a header, per row the field count and each field as
@@ -98,13 +86,14 @@ _COPY_ROW = np.dtype(
 )
 
 
-def binary_rows(rows: list[tuple[int, int]], owner_id: int, source: int) -> bytes:
-    """``rows`` of one text as binary COPY rows (without header and trailer)."""
-    table = np.empty(len(rows), dtype=_COPY_ROW)
+def binary_rows(rows: Mapping[int, int], owner_id: int, source: int) -> bytes:
+    """One text's rows (key → position) as binary COPY rows (without header and trailer)."""
+    n = len(rows)
+    table = np.empty(n, dtype=_COPY_ROW)
     table["fields"], table["key_len"], table["owner_len"] = 4, 8, 8
     table["source_len"], table["pos_len"] = 8, 4
-    keys, positions = zip(*rows, strict=True)
-    table["key"], table["pos"] = keys, positions
+    table["key"] = np.fromiter(rows.keys(), np.int64, n)
+    table["pos"] = np.fromiter(rows.values(), np.int32, n)
     table["owner"], table["source"] = owner_id, source
     return table.tobytes()
 
@@ -118,15 +107,16 @@ def index_version(
 
     ``held`` is what the query just found for the version's keys: a key other schools'
     texts already hold ``PER_KEY`` times is not stored again (a lookup returns no more than
-    that anyway), so a stock phrase does not grow the index with every report.
-    Indexing again (a retried task, a re-analysis) writes only rows not stored yet.
+    that anyway), so a stock phrase does not grow the index with every report, and no key
+    holds more than a few rows for a lookup to read. A version is indexed once: a retried
+    task, a re-analysis or a second worker running the same task writes nothing.
     """
-    rows = copies.index_rows(fps if fps is not None else copies.winnow(version.text))
-    if held:
-        rows = [(key, pos) for key, pos in rows if len(held.get(key, ())) < copies.PER_KEY]
-    if not rows:
-        return 0
-    return _store(rows, version.report.organization_id, version.pk)
+    rows = copies.first_places(fps if fps is not None else copies.winnow(version.text), held)
+    with transaction.atomic():
+        # A second worker on the same version waits here until the first commits.
+        if not _claim(version.pk):
+            return 0
+        return _store(rows, version.report.organization_id, version.pk)
 
 
 def check_and_index(version: ReportVersion) -> list[copies.CopyMatch]:
@@ -150,11 +140,14 @@ def _reference_rows(pk: int):
 @transaction.atomic
 def index_reference(reference: ReferenceText) -> int:
     """(Re)index a reference text after an admin saved it; returns the rows written."""
+    # Two saves of the same text at once must not both add its rows.
+    ReferenceText.objects.select_for_update().filter(pk=reference.pk).exists()
     forget_reference(reference.pk)
     if not reference.active:
         return 0
-    rows = copies.index_rows(copies.winnow(reference.text))
-    return _store(rows, REFERENCE_OWNER, -reference.pk)
+    return _store(
+        copies.first_places(copies.winnow(reference.text)), REFERENCE_OWNER, -reference.pk
+    )
 
 
 def forget_reference(pk: int) -> None:
@@ -251,6 +244,7 @@ def rebuild(progress=None) -> int:
     For a change of ``copies.FINGERPRINT_VERSION``; returns the rows written.
     """
     CopyKey.objects.all()._raw_delete(CopyKey.objects.db)
+    IndexedVersion.objects.all()._raw_delete(IndexedVersion.objects.db)
     written = 0
     versions = ReportVersion.objects.select_related("report").only(
         "pk", "text", "report__organization_id"

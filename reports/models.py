@@ -542,10 +542,14 @@ class CopyKey(models.Model):
     The index lives in the database so every worker answers the same. A row is the
     fingerprint ``key``, the school that wrote the text (``owner_id``; 0 for reference
     texts), the ``source`` (the version's id, or minus the reference text's id) and the
-    offset ``pos`` of the fingerprinted gram in that text — and nothing else: the primary
-    key (key, owner, source, pos) is the table's only full index, so storing a report costs
-    one index entry per fingerprint, and a lookup by key reads all it needs from the index
-    and skips the school's own texts there. Versions never change, so their rows are never
+    offset ``pos`` of the fingerprinted gram in that text — and nothing else.
+
+    On PostgreSQL the table has no primary-key constraint: its one full index is a **hash
+    index on key** (migration 0008), which costs about half a B-tree's time per stored row
+    and answers a lookup by key as fast, because the pipeline keeps at most
+    ``copies.PER_KEY`` other schools' rows under a key. The composite primary key below is
+    Django's view (and SQLite's table); nothing updates or deletes a single row. A version is
+    indexed once (``IndexedVersion``). Versions never change, so their rows are never
     rewritten; the rows of a deleted version are skipped when its text is not found.
     """
 
@@ -565,6 +569,19 @@ class CopyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.source}:{self.pos}"
+
+
+class IndexedVersion(models.Model):
+    """A version whose fingerprints are in the copy index: written in the same transaction
+    as its rows, so a retried task, a re-analysis or a second worker handed the same task
+    does not store them twice."""
+
+    version = models.OneToOneField(
+        ReportVersion, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"indexed version {self.version_id}"
 
 
 class ReviewAction(models.Model):

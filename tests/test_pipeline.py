@@ -315,3 +315,56 @@ def test_analyze_text_works_without_any_database(tmp_path):
     first, second = json.loads(out)
     assert first["copies"] and {c["source"] for c in first["copies"]} == {str(b)}
     assert second["copies"][0]["similarity"] >= 0.8
+
+
+def test_the_copy_index_is_a_hash_index_on_key_with_no_primary_key_btree(db):
+    """What its indexing speed rests on (benchmarks/RESULTS.md): one hash entry per row."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'reports_copykey'")
+        definitions = sorted(row[0] for row in cursor.fetchall())
+    assert len(definitions) == 2
+    assert "USING hash (key)" in definitions[0]
+    assert "WHERE (source < 0)" in definitions[1]  # the small index of reference rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_an_index_built_before_0008_thins_it_and_marks_its_versions(world, reports):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    versions = [
+        ReportVersion.objects.create(
+            report=report, number=n, text=text, submitted_at=timezone.now()
+        )
+        for n in (1, 2, 3)
+        for report in reports.values()
+    ]
+    executor = MigrationExecutor(connection)
+    executor.migrate([("reports", "0007_copy_index_winnowed")])
+    with connection.cursor() as cursor:
+        for v in versions:  # a stock phrase stored by every version, as 0007 left it
+            cursor.execute(
+                "INSERT INTO reports_copykey (key, owner_id, source, pos) VALUES (42, %s, %s, 0)",
+                [v.report.organization_id, v.pk],
+            )
+        cursor.execute(
+            "INSERT INTO reports_copykey (key, owner_id, source, pos) VALUES (7, %s, %s, 3)",
+            [versions[-1].report.organization_id, versions[-1].pk],
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate([("reports", "0008_copy_index_hash")])
+
+    from reports.models import IndexedVersion
+
+    assert CopyKey.objects.filter(key=42).count() == 4  # copies.PER_KEY texts keep it
+    assert CopyKey.objects.filter(key=7).count() == 1
+    assert set(IndexedVersion.objects.values_list("version_id", flat=True)) == {
+        v.pk for v in versions[:4]
+    } | {versions[-1].pk}
+    # Those versions are not stored again when their analysis runs.
+    assert run_analysis(versions[0].pk).state == AnalysisState.DONE
+    assert CopyKey.objects.filter(source=versions[0].pk).count() == 1

@@ -58,7 +58,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -79,7 +79,7 @@ __all__ = [
     "Passage",
     "copied_share",
     "find_copies",
-    "index_arrays",
+    "first_places",
     "index_rows",
     "normalise",
     "similarity",
@@ -318,19 +318,22 @@ def winnow(text: str, normed: _Normed | None = None) -> Fingerprints:
     )
 
 
-def index_arrays(fps: Fingerprints) -> tuple[np.ndarray, np.ndarray]:
-    """What an index stores for one text: keys (int64) and the offset of each key's first
-    place (int32), each key once, in text order."""
-    keys = np.asarray(fps.keys, dtype=np.int64)
-    _, first = np.unique(keys, return_index=True)
-    first.sort()
-    return keys[first], np.asarray(fps.starts, dtype=np.int32)[first]
+def first_places(fps: Fingerprints, held: Mapping[int, Sized] | None = None) -> dict[int, int]:
+    """What an index stores for one text: key → offset of its first place, in text order.
+
+    Each key once. Keys that ``held`` (what a lookup just found) shows ``PER_KEY`` other
+    texts holding are left out: a lookup would return no more than those anyway.
+    """
+    out: dict[int, int] = {}
+    for key, start in zip(fps.keys, fps.starts, strict=True):
+        if key not in out and (held is None or len(held.get(key, ())) < PER_KEY):
+            out[key] = start
+    return out
 
 
 def index_rows(fps: Fingerprints) -> list[tuple[int, int]]:
-    """``index_arrays`` as ``(key, start)`` pairs."""
-    keys, starts = index_arrays(fps)
-    return list(zip(keys.tolist(), starts.tolist(), strict=True))
+    """``first_places`` as ``(key, start)`` pairs."""
+    return list(first_places(fps).items())
 
 
 def _shingles(norm: str) -> frozenset[str]:
