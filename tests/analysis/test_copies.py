@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
 from reports.analysis.copies import (
     MIN_NORM_CHARS,
     WINDOW,
     CopyIndex,
     CopyMatch,
     K,
+    _window_minima,
     copied_share,
     index_rows,
     normalise,
@@ -67,6 +70,16 @@ def test_headings_and_line_breaks_give_no_fingerprints():
     assert winnow("二、存在的问题\n三、下步打算\n四、其他需要说明的情况").keys == []
     fps = winnow("一、基本情况\n" + PARA)
     assert all(start > len("一、基本情况") for start in fps.starts)
+
+
+def test_winnowing_keeps_the_leftmost_minimum_of_every_window_ties_included():
+    rng = np.random.default_rng(5)
+    for n in (1, 5, 13, 14, 40, 300):
+        for top in (3, 1000, 2**63):  # few distinct values: many ties within a window
+            values = rng.integers(0, top, n, dtype=np.uint64)
+            width = min(WINDOW, n)
+            scan = {i + int(np.argmin(values[i : i + width])) for i in range(n - width + 1)}
+            assert _window_minima(values, width).tolist() == sorted(scan), (n, top)
 
 
 def test_a_repeated_gram_is_stored_once():
