@@ -47,7 +47,7 @@ def _store(rows: Mapping[int, int], owner_id: int, source: int) -> int:
             ignore_conflicts=True,
         )
         return len(rows)
-    # One binary COPY: twice as fast as INSERT … SELECT unnest(…).
+    # One binary COPY: PostgreSQL's fastest way in (benchmarks/RESULTS.md).
     sql = f"COPY {CopyKey._meta.db_table} (key, owner_id, source, pos) FROM STDIN (FORMAT BINARY)"
     with connection.cursor() as wrapper, connection.wrap_database_errors:
         with wrapper.cursor.copy(sql) as copy:  # the raw psycopg cursor
@@ -141,7 +141,7 @@ def _reference_rows(pk: int):
 def index_reference(reference: ReferenceText) -> int:
     """(Re)index a reference text after an admin saved it; returns the rows written."""
     # Two saves of the same text at once must not both add its rows.
-    ReferenceText.objects.select_for_update().filter(pk=reference.pk).exists()
+    list(ReferenceText.objects.select_for_update().filter(pk=reference.pk).values_list("pk"))
     forget_reference(reference.pk)
     if not reference.active:
         return 0

@@ -284,9 +284,10 @@ def _window_minima(acc: np.ndarray, width: int) -> np.ndarray:
     """
     n = len(acc)
     minima = _sliding(np.minimum, acc, width)
+    # Position j lies in windows max(0, j-width+1) .. min(j, n-width): padding with the
+    # first and last window's minimum makes every position's range ``width`` long.
     padded = np.concatenate((np.full(width - 1, minima[0]), minima, np.full(width - 1, minima[-1])))
     kept = np.flatnonzero(_sliding(np.maximum, padded, width)[:n] == acc)
-    # Edges: position j belongs to windows max(0, j-width+1) .. min(j, n-width).
     if len(kept) > 1 and np.any((acc[kept[1:]] == acc[kept[:-1]]) & (np.diff(kept) < width)):
         windows = np.lib.stride_tricks.sliding_window_view(acc, width)
         chosen = windows.argmin(axis=1) + np.arange(n - width + 1)
