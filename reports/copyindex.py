@@ -43,8 +43,7 @@ def _store(rows: Mapping[int, int], owner_id: int, source: int) -> int:
         return 0
     if connection.vendor != "postgresql":
         CopyKey.objects.bulk_create(
-            [CopyKey(key=k, owner_id=owner_id, source=source, pos=p) for k, p in rows.items()],
-            ignore_conflicts=True,
+            [CopyKey(key=k, owner_id=owner_id, source=source, pos=p) for k, p in rows.items()]
         )
         return len(rows)
     # One binary COPY: PostgreSQL's fastest way in (benchmarks/RESULTS.md).

@@ -15,6 +15,7 @@ from reports.choices import AnalysisState
 from reports.models import (
     AnalysisResult,
     CopyKey,
+    IndexedVersion,
     Organization,
     ReferenceText,
     Report,
@@ -357,8 +358,6 @@ def test_migrating_an_index_built_before_0008_thins_it_and_marks_its_versions(wo
         )
     executor = MigrationExecutor(connection)
     executor.migrate([("reports", "0008_copy_index_hash")])
-
-    from reports.models import IndexedVersion
 
     assert CopyKey.objects.filter(key=42).count() == 4  # copies.PER_KEY texts keep it
     assert CopyKey.objects.filter(key=7).count() == 1
