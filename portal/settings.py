@@ -82,7 +82,8 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     # No JIT: the portal's queries are short; compiling one costs 50-500 ms (the copy
     # index lookup's cost estimate can cross jit_above_cost on a large index).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    if "postgresql" in DATABASES["default"]["ENGINE"]:  # a sqlite:// URL takes no options
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     SQLITE_PATH = Path(env("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3")))
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)

@@ -60,3 +60,21 @@ def test_env_bool_refuses_an_ambiguous_value(monkeypatch):
         env_bool("SOME_FLAG", False)
     monkeypatch.setenv("SOME_FLAG", "on")
     assert env_bool("SOME_FLAG", False) is True
+
+
+def test_a_sqlite_database_url_migrates(tmp_path):
+    """DATABASE_URL may name a SQLite file too: PostgreSQL-only connection options stay off it."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "db.sqlite3").stat().st_size > 0
