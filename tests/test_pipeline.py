@@ -367,3 +367,51 @@ def test_migrating_an_index_built_before_0008_thins_it_and_marks_its_versions(wo
     # Those versions are not stored again when their analysis runs.
     assert run_analysis(versions[0].pk).state == AnalysisState.DONE
     assert CopyKey.objects.filter(source=versions[0].pk).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_to_fingerprint_scheme_3_refills_the_index_from_the_texts(world, reports):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    from reports.analysis import copies
+
+    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    versions = [
+        ReportVersion.objects.create(
+            report=report, number=n, text=text, submitted_at=timezone.now()
+        )
+        for report in reports.values()
+        for n in (1, 2, 3)
+    ]
+    reference = ReferenceText.objects.create(title="范文", text=text)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("reports", "0008_copy_index_hash")])
+    with connection.cursor() as cursor:  # what scheme 2 left: other keys, all marked
+        for v in versions:
+            cursor.execute(
+                "INSERT INTO reports_copykey (key, owner_id, source, pos) VALUES (42, %s, %s, 0)",
+                [v.report.organization_id, v.pk],
+            )
+            cursor.execute("INSERT INTO reports_indexedversion (version_id) VALUES (%s)", [v.pk])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    keys = set(copies.first_places(copies.winnow(text)))
+    assert not CopyKey.objects.filter(key=42).exists()
+    assert set(CopyKey.objects.values_list("key", flat=True)) == keys
+    # The reference text's rows, and under each key the first PER_KEY versions' rows.
+    assert CopyKey.objects.filter(source=-reference.pk).count() == len(keys)
+    assert CopyKey.objects.filter(source__gt=0).count() == len(keys) * copies.PER_KEY
+    assert set(IndexedVersion.objects.values_list("version_id", flat=True)) == {
+        v.pk for v in versions[: copies.PER_KEY]
+    }
+    # The refilled index finds a third school's copy, traced to the 范文.
+    report = Report.objects.create(campaign=reports["a1"].campaign, organization=world.school_b1)
+    copied = ReportVersion.objects.create(
+        report=report, number=1, text=text, submitted_at=timezone.now()
+    )
+    result = run_analysis(copied.pk)
+    assert result.copied_share > 0.9
+    assert {c["source"] for c in result.result["copies"]} == {f"reference:{reference.pk}"}

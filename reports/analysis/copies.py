@@ -16,22 +16,35 @@ Decisions:
   ideographs are about one full clause, long enough to make an accidental match unlikely.
 * **Candidates come from winnowed k-gram fingerprints** (Schleimer, Wilkerson and Aiken,
   "Winnowing", SIGMOD 2003 — the scheme behind MOSS) over the normalised text of the whole
-  report: every ``K = 8``-character gram is hashed and the minimum of every ``WINDOW = 13``
-  consecutive hashes is kept. Any run of ``K + WINDOW - 1 = 20`` normalised characters
-  (= ``MIN_NORM_CHARS``) shared by two texts therefore yields at least one common
-  fingerprint, and about ``2 / (WINDOW + 1)`` ≈ 14 % of positions are kept: ~650 per
-  5,000-character report. Grams across a line break or in a line shorter than a passage
-  are dropped (they can never be part of a match). An index stores ``(key, offset of the
-  gram in the original text)`` per fingerprint, each key once per text, and nothing per
-  passage. The first version kept MinHash LSH band keys per passage (~150 passages × 16
-  bands ≈ 2,500 rows per report, 23–29 reports/s into PostgreSQL); winnowing stores a
-  quarter of the rows and finds a short paragraph pasted into a longer one by
-  construction. A wider window (20: ~430 rows) was tried and dropped: it missed a
-  45-character paragraph with a two-character synonym swap.
+  report: every ``K = 6``-character gram is hashed and the least gram of every
+  ``WINDOW = 15`` consecutive grams is kept. Any run of ``K + WINDOW - 1 = 20`` normalised
+  characters (= ``MIN_NORM_CHARS``) shared by two texts therefore yields at least one
+  common fingerprint, whatever order "least" means, as long as it depends on the gram
+  alone. Grams across a line break or in a line shorter than a passage are dropped (they
+  can never be part of a match). An index stores ``(key, offset of the gram in the
+  original text)`` per fingerprint, each key once per text, and nothing per passage.
+* **The order is an open-syncmer order** (Edgar, "Syncmers", PeerJ 2021; Groot Koerkamp,
+  Liu and Pibiri, "The open-closed mod-minimizer algorithm", 2024, which ranks open
+  syncmers first): grams whose middle character (``SYNC_AT``) has the lowest character hash
+  among the gram's characters come first, then by the gram's hash. Such grams rarely stand
+  close together, so neighbouring windows more often keep the same gram and fewer grams
+  are kept than with a random order (about 2 / (w + 1)):
+  on the corpus 5,548 index rows instead of 7,183, on the benchmark's reports 487 instead
+  of 619 per report (−21 %), with the same 20-character guarantee and the same matches
+  found (corpus copies, pasted paragraphs with 0–3 two-character swaps). Every stored row
+  costs PostgreSQL an index insert, so this is what the indexing rate rests on
+  (benchmarks/RESULTS.md). Shorter grams (6 instead of 8) let the window grow at the same
+  guarantee; a 6-ideograph gram is still specific, and one shared by many schools is
+  stored ``PER_KEY`` times only.
+  History: the first version kept MinHash LSH band keys per passage (~150 passages × 16
+  bands ≈ 2,500 rows per report, 23–29 reports/s into PostgreSQL); scheme 2 was random
+  winnowing with 8-character grams and window 13. A wider window at the same gram length
+  (20: ~430 rows) was tried and dropped: it missed a 45-character paragraph with a
+  two-character synonym swap.
 * Keys are signed 64-bit integers from a fixed multiply/xor-shift hash of the code
   points (fits a PostgreSQL ``bigint``), stable across processes and machines and pinned
   in a test. Changing them means bumping ``FINGERPRINT_VERSION`` and rebuilding stored
-  indexes.
+  indexes (migration 0009 did so for scheme 3).
 * **Confirmation**: a query passage's candidate sources are those holding at least a third
   of the fingerprints inside it (``HIT_SHARE``; a near-copy keeps most of them, a stock
   phrase inside a longer paragraph does not), the best ``SOURCES_PER_PASSAGE`` by count,
@@ -88,9 +101,9 @@ __all__ = [
 ]
 
 MIN_NORM_CHARS = 20
-K = 8
-WINDOW = 13
-FINGERPRINT_VERSION = 2
+K = 6
+WINDOW = 15
+FINGERPRINT_VERSION = 3
 SHINGLE = 3
 THRESHOLD = 0.8
 PER_KEY = 4
@@ -113,6 +126,9 @@ _GRAM_MULT = _U64(int(_rng.integers(1, 2**63)) | 1)
 _GRAM_SEED = _U64(int(_rng.integers(1, 2**63)))
 _MIX1 = _U64(0xBF58476D1CE4E5B9)
 _MIX2 = _U64(0x94D049BB133111EB)
+_CHAR_MULT = _U64(int(_rng.integers(1, 2**63)) | 1)
+#: a gram is preferred when this character of it hashes lowest among its characters
+SYNC_AT = (K - 1) // 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +311,15 @@ def _window_minima(acc: np.ndarray, width: int) -> np.ndarray:
     return kept
 
 
+def _rank(acc: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
+    """The order winnowing takes minima in: grams whose ``SYNC_AT``-th character hashes
+    lowest among their characters (open syncmers) first, then by the gram's hash."""
+    chars = _mix(codes * _CHAR_MULT)
+    lowest = _sliding(np.minimum, chars, K)[:n]
+    late = (chars[SYNC_AT : SYNC_AT + n] != lowest).astype(np.uint64)
+    return (acc >> _U64(1)) | (late << _U64(63))
+
+
 def winnow(text: str, normed: _Normed | None = None) -> Fingerprints:
     """Winnowed ``K``-gram fingerprints of ``text`` (see the module notes)."""
     normed = normed or _Normed(text)
@@ -306,7 +331,7 @@ def winnow(text: str, normed: _Normed | None = None) -> Fingerprints:
     for j in range(K):  # a polynomial over the gram's code points (mod 2**64), then mixed
         acc = acc * _GRAM_MULT + codes[j : j + n]
     acc = _mix(acc)
-    chosen = _window_minima(acc, min(WINDOW, n))
+    chosen = _window_minima(_rank(acc, codes, n), min(WINDOW, n))
     # A gram across a line break, or in a line too short to be a passage, can never be
     # part of a match: it is neither looked up nor stored.
     first, last = normed.lines[chosen], normed.lines[chosen + K - 1]

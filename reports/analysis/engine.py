@@ -22,8 +22,9 @@ from .topic import TopicScore, detect_genre, domain_weights, score_topic
 
 __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict", "analyze"]
 
-#: "2": copies found through winnowed fingerprints instead of MinHash LSH per passage
-ANALYZER_VERSION = "2"
+#: "2": copies found through winnowed fingerprints instead of MinHash LSH per passage;
+#: "3": fingerprint scheme 3 (6-character grams in an open-syncmer order, copies.py)
+ANALYZER_VERSION = "3"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
 RESIDUE_GENRE_SHARE = 0.3

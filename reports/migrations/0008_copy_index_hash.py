@@ -16,6 +16,29 @@ def _primary_key_name(cursor) -> str | None:
     return row[0] if row else None
 
 
+def thin(cursor) -> None:
+    """Keep under each key only the first PER_KEY versions' rows (reference rows all stay),
+    the way the pipeline stores them."""
+    cursor.execute(
+        "DELETE FROM reports_copykey AS c USING ("
+        "  SELECT ctid FROM ("
+        "    SELECT ctid, row_number() OVER (PARTITION BY key ORDER BY source) AS n"
+        "    FROM reports_copykey WHERE source > 0"
+        "  ) AS ranked WHERE n > %s"
+        ") AS extra WHERE c.ctid = extra.ctid",
+        [PER_KEY],
+    )
+
+
+def mark_indexed(cursor) -> None:
+    """Every version with rows in the index is marked indexed."""
+    cursor.execute(
+        "INSERT INTO reports_indexedversion (version_id) "
+        "SELECT DISTINCT c.source FROM reports_copykey AS c "
+        "JOIN reports_reportversion AS v ON v.id = c.source"
+    )
+
+
 def to_hash_index(apps, schema_editor):
     """On PostgreSQL: the primary key B-tree gives way to a hash index on key, and keys
     held by more than PER_KEY schools' texts are thinned out the way the pipeline now
@@ -25,21 +48,9 @@ def to_hash_index(apps, schema_editor):
             name = _primary_key_name(cursor)
             if name:
                 cursor.execute(f'ALTER TABLE reports_copykey DROP CONSTRAINT "{name}"')
-            cursor.execute(
-                "DELETE FROM reports_copykey AS c USING ("
-                "  SELECT ctid FROM ("
-                "    SELECT ctid, row_number() OVER (PARTITION BY key ORDER BY source) AS n"
-                "    FROM reports_copykey WHERE source > 0"
-                "  ) AS ranked WHERE n > %s"
-                ") AS extra WHERE c.ctid = extra.ctid",
-                [PER_KEY],
-            )
+            thin(cursor)
             cursor.execute("CREATE INDEX copy_key_hash ON reports_copykey USING hash (key)")
-        cursor.execute(
-            "INSERT INTO reports_indexedversion (version_id) "
-            "SELECT DISTINCT c.source FROM reports_copykey AS c "
-            "JOIN reports_reportversion AS v ON v.id = c.source"
-        )
+        mark_indexed(cursor)
 
 
 def to_primary_key(apps, schema_editor):

@@ -42,7 +42,7 @@ def test_winnow_keys_are_stable_signed_int64_and_point_into_the_original_text():
     fps = winnow(text)
     assert len(fps) > 0
     assert all(-(2**63) <= k < 2**63 for k in fps.keys)
-    assert fps.keys[:2] == [5368056954454519910, 1195436828647477541]  # pinned: stored keys
+    assert fps.keys[:2] == [6017952473153396571, 3388176643930393212]  # pinned: stored keys
     for start, end in zip(fps.starts, fps.ends, strict=True):
         assert len(normalise(text[start:end])) == K
         assert normalise(text[start]) != ""
@@ -58,6 +58,16 @@ def test_every_shared_run_of_k_plus_window_chars_yields_a_common_fingerprint():
         a = "".join(rng.choices(pool, k=rng.randint(0, 40))) + shared + "。"
         b = "，".join(["".join(rng.choices(pool, k=rng.randint(0, 40))), shared, "完"])
         assert set(winnow(a).keys) & set(winnow(b).keys), shared
+
+
+def test_the_syncmer_order_keeps_fewer_grams_than_a_random_order_would():
+    """Every kept gram is a row PostgreSQL indexes: the order is what the indexing rate
+    rests on. A random order keeps about 2 / (WINDOW + 1) of the grams (~0.113 of the
+    characters of 50-character lines); the open-syncmer order ~0.100."""
+    rng = random.Random(1)
+    ideographs = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    text = "\n".join("".join(rng.choices(ideographs, k=50)) for _ in range(1000))
+    assert len(winnow(text)) < 0.106 * len(normalise(text))
 
 
 def test_digits_masks_and_punctuation_do_not_change_fingerprints():
