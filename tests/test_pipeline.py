@@ -330,34 +330,46 @@ def test_the_copy_index_is_a_hash_index_on_key_with_no_primary_key_btree(db):
     assert "WHERE (source < 0)" in definitions[1]  # the small index of reference rows
 
 
-@pytest.mark.django_db(transaction=True)
-def test_migrating_an_index_built_before_0008_thins_it_and_marks_its_versions(world, reports):
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+def versions_of_one_text(reports, text: str) -> list[ReportVersion]:
+    """Three versions of each report, all the same text, oldest first."""
     from django.utils import timezone
 
-    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
-    versions = [
+    return [
         ReportVersion.objects.create(
             report=report, number=n, text=text, submitted_at=timezone.now()
         )
         for n in (1, 2, 3)
         for report in reports.values()
     ]
+
+
+def migrate_to(*targets: tuple[str, str]) -> None:
+    """Migrate the test database to ``targets`` (the latest migrations when none)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
     executor = MigrationExecutor(connection)
-    executor.migrate([("reports", "0007_copy_index_winnowed")])
+    executor.migrate(list(targets) or executor.loader.graph.leaf_nodes())
+
+
+def store_row(key: int, version: ReportVersion, pos: int = 0) -> None:
+    from django.db import connection
+
     with connection.cursor() as cursor:
-        for v in versions:  # a stock phrase stored by every version, as 0007 left it
-            cursor.execute(
-                "INSERT INTO reports_copykey (key, owner_id, source, pos) VALUES (42, %s, %s, 0)",
-                [v.report.organization_id, v.pk],
-            )
         cursor.execute(
-            "INSERT INTO reports_copykey (key, owner_id, source, pos) VALUES (7, %s, %s, 3)",
-            [versions[-1].report.organization_id, versions[-1].pk],
+            "INSERT INTO reports_copykey (key, owner_id, source, pos) VALUES (%s, %s, %s, %s)",
+            [key, version.report.organization_id, version.pk, pos],
         )
-    executor = MigrationExecutor(connection)
-    executor.migrate([("reports", "0008_copy_index_hash")])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_an_index_built_before_0008_thins_it_and_marks_its_versions(world, reports):
+    versions = versions_of_one_text(reports, corpus_text("001_0eafb63ebc767690.txt", 197, 207))
+    migrate_to(("reports", "0007_copy_index_winnowed"))
+    for v in versions:  # a stock phrase stored by every version, as 0007 left it
+        store_row(42, v)
+    store_row(7, versions[-1], 3)
+    migrate_to(("reports", "0008_copy_index_hash"))
 
     assert CopyKey.objects.filter(key=42).count() == 4  # copies.PER_KEY texts keep it
     assert CopyKey.objects.filter(key=7).count() == 1
@@ -367,36 +379,23 @@ def test_migrating_an_index_built_before_0008_thins_it_and_marks_its_versions(wo
     # Those versions are not stored again when their analysis runs.
     assert run_analysis(versions[0].pk).state == AnalysisState.DONE
     assert CopyKey.objects.filter(source=versions[0].pk).count() == 1
+    migrate_to()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_migrating_to_fingerprint_scheme_3_refills_the_index_from_the_texts(world, reports):
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
     from django.utils import timezone
 
     from reports.analysis import copies
 
     text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
-    versions = [
-        ReportVersion.objects.create(
-            report=report, number=n, text=text, submitted_at=timezone.now()
-        )
-        for report in reports.values()
-        for n in (1, 2, 3)
-    ]
+    versions = versions_of_one_text(reports, text)
     reference = ReferenceText.objects.create(title="范文", text=text)
-    executor = MigrationExecutor(connection)
-    executor.migrate([("reports", "0008_copy_index_hash")])
-    with connection.cursor() as cursor:  # what scheme 2 left: other keys, all marked
-        for v in versions:
-            cursor.execute(
-                "INSERT INTO reports_copykey (key, owner_id, source, pos) VALUES (42, %s, %s, 0)",
-                [v.report.organization_id, v.pk],
-            )
-            cursor.execute("INSERT INTO reports_indexedversion (version_id) VALUES (%s)", [v.pk])
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to(("reports", "0008_copy_index_hash"))
+    for v in versions:  # what scheme 2 left: other keys, every version marked
+        store_row(42, v)
+        IndexedVersion.objects.create(version=v)
+    migrate_to()
 
     keys = set(copies.first_places(copies.winnow(text)))
     assert not CopyKey.objects.filter(key=42).exists()
