@@ -11,7 +11,8 @@ dropped during the fill and rebuilt after, so 100,000 reports take minutes. At e
 query latency of ``copyindex.query`` for new reports (SQL lookups + fetching candidate
 texts + Python confirmation, with the time of each), then the indexing rate on the real
 code path (``copyindex.index_version``: fingerprinting + marking the version indexed + COPY
-into the full index, one transaction per report).
+into the full index, one transaction per report; on the pipeline path also
+``check_and_index``'s two queries for versions indexed at the same time).
 """
 
 from __future__ import annotations
@@ -319,6 +320,8 @@ def main() -> None:
                 for v in versions:
                     t, c, b = time.perf_counter(), cpu_ns("self"), cpu_ns(backend)
                     fps = copies.winnow(v.text)
+                    if after_query:  # check_and_index's steps around the lookup and COPY
+                        since, busy = copyindex.in_flight()
                     spent += time.perf_counter() - t
                     client_ns += cpu_ns("self") - c
                     held = None
@@ -328,6 +331,8 @@ def main() -> None:
                         b += cpu_ns(backend) - b0  # the lookup belongs to the query
                     t, c = time.perf_counter(), cpu_ns("self")
                     stored += copyindex.index_version(v, fps, held)
+                    if after_query:
+                        copyindex.late_sources(v.pk, since, busy)
                     spent += time.perf_counter() - t
                     client_ns += cpu_ns("self") - c
                     server_ns += cpu_ns(backend) - b

@@ -12,6 +12,13 @@ earlier versions, not the school's reports of earlier campaigns (copy-forward is
 not copying). Reference texts (owner 0) sort first under each key, so a passage found in
 the 范文库 names the 范文 as its source.
 
+Workers index at the same time. A version's rows are stored before its copies are looked
+for, and its lookup is repeated among the versions whose index transactions were running
+or began while it looked (``in_flight``, ``late_sources``: an advisory lock per version
+and the clock of its claim). Of two schools sending the same text at the same moment, the
+one analysed last always finds the other; a lookup before storing alone would have let both
+miss each other.
+
 Memory stays flat whatever the index size: only one report's hits and its candidates'
 texts are loaded. Changing the fingerprint scheme (``copies.FINGERPRINT_VERSION``) means
 ``manage.py rebuild_copy_index``.
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
 
 import numpy as np
 from django.db import connection, transaction
@@ -31,6 +39,9 @@ from reports.analysis import copies
 from reports.models import CopyKey, IndexedVersion, ReferenceText, ReportVersion
 
 REFERENCE_OWNER = 0
+#: the first key of the advisory lock an index transaction holds on its version (the second
+#: is the version's id; ids stay below 2**31, PostgreSQL's int)
+LOCK_SPACE = 0x6A66
 
 
 def _label(source: int) -> str:
@@ -55,13 +66,26 @@ def _store(rows: Mapping[int, int], owner_id: int, source: int) -> int:
 
 
 def _claim(version_id: int) -> bool:
-    """Mark a version indexed; False when it already was (by this or another worker)."""
+    """Mark a version indexed; False when it already was (by this or another worker).
+
+    On PostgreSQL the transaction also holds an advisory lock on the version until it ends
+    and stamps the mark with the clock after taking it: what ``in_flight`` and
+    ``late_sources`` read to find the versions indexed at the same time as another.
+    """
     table = IndexedVersion._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (version_id) VALUES (%s) ON CONFLICT DO NOTHING",  # noqa: S608
-            [version_id],
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH held AS (SELECT pg_advisory_xact_lock(%s, %s)) "  # noqa: S608
+                f"INSERT INTO {table} (version_id, indexed_at) "
+                f"SELECT %s, clock_timestamp() FROM held ON CONFLICT DO NOTHING",
+                [LOCK_SPACE, version_id, version_id],
+            )
+        else:
+            cursor.execute(
+                f"INSERT INTO {table} (version_id) VALUES (%s) ON CONFLICT DO NOTHING",  # noqa: S608
+                [version_id],
+            )
         return cursor.rowcount == 1
 
 
@@ -119,16 +143,59 @@ def index_version(
 
 
 def check_and_index(version: ReportVersion) -> list[copies.CopyMatch]:
-    """The pipeline's step: the copies in a submitted version, then the version indexed.
+    """The pipeline's step: the version indexed, then the copies in it.
 
-    The text is fingerprinted once and the keys looked up once, for both.
+    The text is fingerprinted once. Its keys are looked up before it is stored (a key other
+    schools already hold ``PER_KEY`` times is not stored again), and once more after, among
+    the versions indexed at the same time by other workers (``late_sources``): two schools
+    that send the same text at the same moment are compared with each other too.
     """
     fps = copies.winnow(version.text)
-    held: dict[int, list[tuple[str, int]]] = {}
+    keys = sorted(set(fps.keys))
     owner_id = version.report.organization_id
-    matches = query(version.text, exclude_owner_id=owner_id, fps=fps, held=held)
-    index_version(version, fps, held)
-    return matches
+    since, busy = in_flight()
+    hits = _lookup(keys, owner_id)
+    index_version(version, fps, hits)
+    late = late_sources(version.pk, since, busy)
+    if late:
+        for key, found in _lookup(keys, owner_id, sources=late).items():
+            known = hits.setdefault(key, [])
+            known.extend(hit for hit in found if hit not in known)
+    return copies.find_copies(version.text, lambda _keys: hits, _fetch, fps=fps)
+
+
+def in_flight() -> tuple[datetime | None, list[int]]:
+    """The database's clock now, and the versions other transactions are indexing now.
+
+    A version whose rows a lookup made now cannot see is one of those, or is claimed after
+    this moment (its ``indexed_at`` is later). None and [] off PostgreSQL: the embedded
+    SQLite default runs one task at a time.
+    """
+    if connection.vendor != "postgresql":
+        return None, []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement_timestamp(), ARRAY("
+            "  SELECT objid::bigint FROM pg_locks"
+            "  WHERE locktype = 'advisory' AND classid = %s::int::oid AND objsubid = 2"
+            "    AND pid <> pg_backend_pid())",
+            [LOCK_SPACE],
+        )
+        now, busy = cursor.fetchone()
+    return now, busy
+
+
+def late_sources(version_id: int, since: datetime | None, busy: Collection[int]) -> list[int]:
+    """Versions other than ``version_id`` that a lookup at ``since`` may have missed: those
+    being indexed then (``busy``) and those claimed since."""
+    if since is None:
+        return []
+    late = set(busy)
+    late.update(
+        IndexedVersion.objects.filter(indexed_at__gte=since).values_list("version_id", flat=True)
+    )
+    late.discard(version_id)
+    return sorted(late)
 
 
 def _reference_rows(pk: int):
@@ -160,33 +227,39 @@ def _reference_deleted(sender, instance: ReferenceText, **kwargs) -> None:
     forget_reference(instance.pk)
 
 
-def _lookup(keys: Sequence[int], exclude_owner_id: int) -> dict[int, list[tuple[str, int]]]:
-    """key → at most PER_KEY ``(source label, pos)`` hits, references first."""
+def _lookup(
+    keys: Sequence[int], exclude_owner_id: int, sources: Sequence[int] | None = None
+) -> dict[int, list[tuple[str, int]]]:
+    """key → at most PER_KEY ``(source label, pos)`` hits, references first; only rows of
+    the versions ``sources`` when given."""
     hits: dict[int, list[tuple[str, int]]] = defaultdict(list)
     if not keys:
         return hits
     if connection.vendor == "postgresql":
         # One LATERAL probe per key with LIMIT: a stock phrase shared by thousands of
         # reports costs PER_KEY index entries, not thousands.
+        only = "AND c.source = ANY(%s)" if sources is not None else ""
         sql = f"""
             SELECT h.key, x.source, x.pos
             FROM unnest(%s::bigint[]) AS h(key)
             CROSS JOIN LATERAL (
                 SELECT c.source, c.pos FROM {CopyKey._meta.db_table} AS c
-                WHERE c.key = h.key AND c.owner_id <> %s
+                WHERE c.key = h.key AND c.owner_id <> %s {only}
                 ORDER BY c.owner_id, c.source, c.pos
                 LIMIT %s
             ) AS x
         """  # noqa: S608 - table name from model meta, values bound as parameters
+        params = [list(keys), exclude_owner_id]
+        params += [list(sources)] if sources is not None else []
         with connection.cursor() as cursor:
-            cursor.execute(sql, [list(keys), exclude_owner_id, copies.PER_KEY])
+            cursor.execute(sql, [*params, copies.PER_KEY])
             rows = cursor.fetchall()
     else:
-        rows = (
-            CopyKey.objects.filter(key__in=keys)
-            .exclude(owner_id=exclude_owner_id)
-            .order_by("key", "owner_id", "source", "pos")
-            .values_list("key", "source", "pos")
+        found = CopyKey.objects.filter(key__in=keys).exclude(owner_id=exclude_owner_id)
+        if sources is not None:
+            found = found.filter(source__in=sources)
+        rows = found.order_by("key", "owner_id", "source", "pos").values_list(
+            "key", "source", "pos"
         )
     for key, source, pos in rows:
         if len(hits[key]) < copies.PER_KEY:
@@ -216,25 +289,11 @@ def _fetch(sources: Collection[str]) -> dict[str, str]:
 
 
 def query(
-    text: str,
-    *,
-    exclude_owner_id: int | None = None,
-    fps: copies.Fingerprints | None = None,
-    held: dict[int, list[tuple[str, int]]] | None = None,
+    text: str, *, exclude_owner_id: int | None = None, fps: copies.Fingerprints | None = None
 ) -> list[copies.CopyMatch]:
-    """Passages of ``text`` that also stand in indexed versions or reference texts.
-
-    ``held``, when given, receives what the lookup found per key (for ``index_version``).
-    """
+    """Passages of ``text`` that also stand in indexed versions or reference texts."""
     exclude = -1 if exclude_owner_id is None else exclude_owner_id
-
-    def lookup(keys: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
-        found = _lookup(keys, exclude)
-        if held is not None:
-            held.update(found)
-        return found
-
-    return copies.find_copies(text, lookup, _fetch, fps=fps)
+    return copies.find_copies(text, lambda keys: _lookup(keys, exclude), _fetch, fps=fps)
 
 
 def rebuild(progress=None) -> int:

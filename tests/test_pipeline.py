@@ -142,6 +142,60 @@ def test_a_deleted_or_disabled_reference_is_no_longer_a_source(world, reports):
     assert run_analysis(version.pk).result["copies"] == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_schools_sending_one_text_at_the_same_moment_are_compared(world, reports):
+    """Two workers analyse them at once: each looks for copies while the other's rows are
+    not committed yet. Held at the table lock, both are in flight together, every time."""
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+    from django.utils import timezone
+
+    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    versions = {
+        name: ReportVersion.objects.create(
+            report=report, number=1, text=text, submitted_at=timezone.now()
+        )
+        for name, report in reports.items()
+    }
+    results: dict[str, AnalysisResult] = {}
+
+    def analyse(name: str) -> None:
+        try:
+            results[name] = run_analysis(versions[name].pk)
+        finally:
+            connections.close_all()
+
+    def waiting_for_the_table() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks "
+                "WHERE NOT granted AND relation = 'reports_copykey'::regclass"
+            )
+            return cursor.fetchone()[0]
+
+    workers = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE reports_copykey IN SHARE MODE")  # no rows in until commit
+        for name in versions:
+            workers.append(threading.Thread(target=analyse, args=(name,)))
+            workers[-1].start()
+            deadline = time.monotonic() + 30
+            while waiting_for_the_table() < len(workers) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert waiting_for_the_table() == len(workers)  # this one is storing its rows
+    for worker in workers:
+        worker.join(timeout=60)
+
+    found = {
+        name: {c["source"] for c in result.result["copies"]} for name, result in results.items()
+    }
+    assert results["a1"].state == results["a2"].state == AnalysisState.DONE
+    a1, a2 = (f"version:{versions[name].pk}" for name in ("a1", "a2"))
+    assert a1 in found["a2"] or a2 in found["a1"], found
+
+
 def test_rebuilding_the_index_keeps_finding_the_same_copies(world, reports):
     text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
     first = run_analysis(submit(reports["a1"], world.alice, text).pk)
@@ -376,14 +430,12 @@ def test_migrating_an_index_built_before_0008_thins_it_and_marks_its_versions(wo
     assert set(IndexedVersion.objects.values_list("version_id", flat=True)) == {
         v.pk for v in versions[:4]
     } | {versions[-1].pk}
-    # Those versions are not stored again when their analysis runs.
-    assert run_analysis(versions[0].pk).state == AnalysisState.DONE
-    assert CopyKey.objects.filter(source=versions[0].pk).count() == 1
     migrate_to()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_migrating_to_fingerprint_scheme_3_refills_the_index_from_the_texts(world, reports):
+    from django.db import connection
     from django.utils import timezone
 
     from reports.analysis import copies
@@ -392,9 +444,10 @@ def test_migrating_to_fingerprint_scheme_3_refills_the_index_from_the_texts(worl
     versions = versions_of_one_text(reports, text)
     reference = ReferenceText.objects.create(title="范文", text=text)
     migrate_to(("reports", "0008_copy_index_hash"))
-    for v in versions:  # what scheme 2 left: other keys, every version marked
-        store_row(42, v)
-        IndexedVersion.objects.create(version=v)
+    with connection.cursor() as cursor:  # what scheme 2 left: other keys, every version marked
+        for v in versions:
+            store_row(42, v)
+            cursor.execute("INSERT INTO reports_indexedversion (version_id) VALUES (%s)", [v.pk])
     migrate_to()
 
     keys = set(copies.first_places(copies.winnow(text)))
@@ -406,6 +459,9 @@ def test_migrating_to_fingerprint_scheme_3_refills_the_index_from_the_texts(worl
     assert set(IndexedVersion.objects.values_list("version_id", flat=True)) == {
         v.pk for v in versions[: copies.PER_KEY]
     }
+    # Those versions are not stored again when their analysis runs.
+    assert run_analysis(versions[0].pk).state == AnalysisState.DONE
+    assert CopyKey.objects.filter(source=versions[0].pk).count() == len(keys)
     # The refilled index finds a third school's copy, traced to the 范文.
     report = Report.objects.create(campaign=reports["a1"].campaign, organization=world.school_b1)
     copied = ReportVersion.objects.create(
