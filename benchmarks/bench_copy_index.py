@@ -12,7 +12,8 @@ query latency of ``copyindex.query`` for new reports (SQL lookups + fetching can
 texts + Python confirmation, with the time of each), then the indexing rate on the real
 code path (``copyindex.index_version``: fingerprinting + marking the version indexed + COPY
 into the full index, one transaction per report; on the pipeline path also
-``check_and_index``'s two queries for versions indexed at the same time).
+``check_and_index``'s two queries for versions indexed at the same time: its snapshot
+before the lookup, and whether any version was stored unseen by it).
 """
 
 from __future__ import annotations
@@ -321,7 +322,7 @@ def main() -> None:
                     t, c, b = time.perf_counter(), cpu_ns("self"), cpu_ns(backend)
                     fps = copies.winnow(v.text)
                     if after_query:  # check_and_index's steps around the lookup and COPY
-                        since, busy = copyindex.in_flight()
+                        before = copyindex.snapshot()
                     spent += time.perf_counter() - t
                     client_ns += cpu_ns("self") - c
                     held = None
@@ -332,7 +333,7 @@ def main() -> None:
                     t, c = time.perf_counter(), cpu_ns("self")
                     stored += copyindex.index_version(v, fps, held)
                     if after_query:
-                        copyindex.late_sources(v.pk, since, busy)
+                        copyindex._any_unseen(before, v.pk)
                     spent += time.perf_counter() - t
                     client_ns += cpu_ns("self") - c
                     server_ns += cpu_ns(backend) - b

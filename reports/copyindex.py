@@ -13,11 +13,11 @@ not copying). Reference texts (owner 0) sort first under each key, so a passage 
 the 范文库 names the 范文 as its source.
 
 Workers index at the same time. A version's rows are stored before its copies are looked
-for, and its lookup is repeated among the versions whose index transactions were running
-or began while it looked (``in_flight``, ``late_sources``: an advisory lock per version
-and the clock of its claim). Of two schools sending the same text at the same moment, the
-one analysed last always finds the other; a lookup before storing alone would have let both
-miss each other.
+for, and its lookup is repeated among the versions stored by transactions that its first
+lookup could not see (``unseen``: each claim records its transaction id, the lookup is
+preceded by a snapshot). Of two schools sending the same text at the same moment, the one
+whose rows commit last always finds the other; a lookup before storing alone would have
+let both miss each other.
 
 Memory stays flat whatever the index size: only one report's hits and its candidates'
 texts are loaded. Changing the fingerprint scheme (``copies.FINGERPRINT_VERSION``) means
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime
 
 import numpy as np
 from django.db import connection, transaction
@@ -39,9 +38,6 @@ from reports.analysis import copies
 from reports.models import CopyKey, IndexedVersion, ReferenceText, ReportVersion
 
 REFERENCE_OWNER = 0
-#: the first key of the advisory lock an index transaction holds on its version (the second
-#: is the version's id; ids stay below 2**31, PostgreSQL's int)
-LOCK_SPACE = 0x6A66
 
 
 def _label(source: int) -> str:
@@ -68,24 +64,16 @@ def _store(rows: Mapping[int, int], owner_id: int, source: int) -> int:
 def _claim(version_id: int) -> bool:
     """Mark a version indexed; False when it already was (by this or another worker).
 
-    On PostgreSQL the transaction also holds an advisory lock on the version until it ends
-    and stamps the mark with the clock after taking it: what ``in_flight`` and
-    ``late_sources`` read to find the versions indexed at the same time as another.
+    On PostgreSQL the mark records the transaction storing the rows (``unseen``).
     """
     table = IndexedVersion._meta.db_table
+    xid = "pg_current_xact_id()::text::bigint" if connection.vendor == "postgresql" else "NULL"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH held AS (SELECT pg_advisory_xact_lock(%s, %s)) "  # noqa: S608
-                f"INSERT INTO {table} (version_id, indexed_at) "
-                f"SELECT %s, clock_timestamp() FROM held ON CONFLICT DO NOTHING",
-                [LOCK_SPACE, version_id, version_id],
-            )
-        else:
-            cursor.execute(
-                f"INSERT INTO {table} (version_id) VALUES (%s) ON CONFLICT DO NOTHING",  # noqa: S608
-                [version_id],
-            )
+        cursor.execute(
+            f"INSERT INTO {table} (version_id, claim_xid) VALUES (%s, {xid}) "  # noqa: S608
+            "ON CONFLICT DO NOTHING",
+            [version_id],
+        )
         return cursor.rowcount == 1
 
 
@@ -147,55 +135,48 @@ def check_and_index(version: ReportVersion) -> list[copies.CopyMatch]:
 
     The text is fingerprinted once. Its keys are looked up before it is stored (a key other
     schools already hold ``PER_KEY`` times is not stored again), and once more after, among
-    the versions indexed at the same time by other workers (``late_sources``): two schools
-    that send the same text at the same moment are compared with each other too.
+    the versions whose rows that lookup could not see yet (``unseen``): two schools that
+    send the same text at the same moment are compared with each other too.
     """
     fps = copies.winnow(version.text)
     keys = sorted(set(fps.keys))
     owner_id = version.report.organization_id
-    since, busy = in_flight()
+    before = snapshot()
     hits = _lookup(keys, owner_id)
     index_version(version, fps, hits)
-    late = late_sources(version.pk, since, busy)
-    if late:
-        for key, found in _lookup(keys, owner_id, sources=late).items():
+    if before is not None and _any_unseen(before, version.pk):
+        for key, found in _lookup(keys, owner_id, unseen_by=before).items():
             known = hits.setdefault(key, [])
             known.extend(hit for hit in found if hit not in known)
     return copies.find_copies(version.text, lambda _keys: hits, _fetch, fps=fps)
 
 
-def in_flight() -> tuple[datetime | None, list[int]]:
-    """The database's clock now, and the versions other transactions are indexing now.
-
-    A version whose rows a lookup made now cannot see is one of those, or is claimed after
-    this moment (its ``indexed_at`` is later). None and [] off PostgreSQL: the embedded
-    SQLite default runs one task at a time.
-    """
+def snapshot() -> str | None:
+    """PostgreSQL's snapshot now: which transactions have committed. None off PostgreSQL
+    (the embedded SQLite default runs one task at a time)."""
     if connection.vendor != "postgresql":
-        return None, []
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        return cursor.fetchone()[0]
+
+
+#: versions stored by transactions a snapshot (both %s) could not see: running or not begun
+#: then. Their transaction ids are at least the snapshot's xmin (the indexed range scanned).
+UNSEEN = f"""
+    SELECT version_id FROM {IndexedVersion._meta.db_table}
+    WHERE claim_xid >= pg_snapshot_xmin(%s::pg_snapshot)::text::bigint
+      AND NOT pg_visible_in_snapshot(claim_xid::text::xid8, %s::pg_snapshot)
+"""  # noqa: S608 - table name from model meta, values bound as parameters
+
+
+def _any_unseen(before: str, version_id: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT statement_timestamp(), ARRAY("
-            "  SELECT objid::bigint FROM pg_locks"
-            "  WHERE locktype = 'advisory' AND classid = %s::int::oid AND objsubid = 2"
-            "    AND pid <> pg_backend_pid())",
-            [LOCK_SPACE],
+            f"SELECT EXISTS (SELECT 1 FROM ({UNSEEN}) AS u WHERE u.version_id <> %s)",  # noqa: S608
+            [before, before, version_id],
         )
-        now, busy = cursor.fetchone()
-    return now, busy
-
-
-def late_sources(version_id: int, since: datetime | None, busy: Collection[int]) -> list[int]:
-    """Versions other than ``version_id`` that a lookup at ``since`` may have missed: those
-    being indexed then (``busy``) and those claimed since."""
-    if since is None:
-        return []
-    late = set(busy)
-    late.update(
-        IndexedVersion.objects.filter(indexed_at__gte=since).values_list("version_id", flat=True)
-    )
-    late.discard(version_id)
-    return sorted(late)
+        return cursor.fetchone()[0]
 
 
 def _reference_rows(pk: int):
@@ -228,17 +209,17 @@ def _reference_deleted(sender, instance: ReferenceText, **kwargs) -> None:
 
 
 def _lookup(
-    keys: Sequence[int], exclude_owner_id: int, sources: Sequence[int] | None = None
+    keys: Sequence[int], exclude_owner_id: int, unseen_by: str | None = None
 ) -> dict[int, list[tuple[str, int]]]:
     """key → at most PER_KEY ``(source label, pos)`` hits, references first; only rows of
-    the versions ``sources`` when given."""
+    the versions the snapshot ``unseen_by`` could not see when it is given (PostgreSQL)."""
     hits: dict[int, list[tuple[str, int]]] = defaultdict(list)
     if not keys:
         return hits
     if connection.vendor == "postgresql":
         # One LATERAL probe per key with LIMIT: a stock phrase shared by thousands of
         # reports costs PER_KEY index entries, not thousands.
-        only = "AND c.source = ANY(%s)" if sources is not None else ""
+        only = f"AND c.source IN ({UNSEEN})" if unseen_by is not None else ""
         sql = f"""
             SELECT h.key, x.source, x.pos
             FROM unnest(%s::bigint[]) AS h(key)
@@ -250,14 +231,12 @@ def _lookup(
             ) AS x
         """  # noqa: S608 - table name from model meta, values bound as parameters
         params = [list(keys), exclude_owner_id]
-        params += [list(sources)] if sources is not None else []
+        params += [unseen_by, unseen_by] if unseen_by is not None else []
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, copies.PER_KEY])
             rows = cursor.fetchall()
     else:
         found = CopyKey.objects.filter(key__in=keys).exclude(owner_id=exclude_owner_id)
-        if sources is not None:
-            found = found.filter(source__in=sources)
         rows = found.order_by("key", "owner_id", "source", "pos").values_list(
             "key", "source", "pos"
         )

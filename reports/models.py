@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.functions import Concat, Now, Substr
+from django.db.models.functions import Concat, Substr
 
 from reports.choices import (
     AnalysisState,
@@ -579,8 +579,8 @@ class IndexedVersion(models.Model):
     version = models.OneToOneField(
         ReportVersion, primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
-    #: the database's clock when the version's rows were claimed (``copyindex.late_sources``)
-    indexed_at = models.DateTimeField(db_default=Now(), db_index=True)
+    #: the PostgreSQL transaction that stored the version's rows (``copyindex.unseen``)
+    claim_xid = models.BigIntegerField(null=True, db_index=True)
 
     def __str__(self) -> str:
         return f"indexed version {self.version_id}"

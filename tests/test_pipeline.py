@@ -196,6 +196,20 @@ def test_two_schools_sending_one_text_at_the_same_moment_are_compared(world, rep
     assert a1 in found["a2"] or a2 in found["a1"], found
 
 
+@pytest.mark.django_db(transaction=True)
+def test_only_versions_stored_after_the_lookup_are_looked_up_again(world, reports):
+    """A worker working through a queue alone looks each report up once."""
+    from reports import copyindex
+
+    first = submit(reports["a1"], world.alice, corpus_text("001_0eafb63ebc767690.txt", 197, 207))
+    second = submit(reports["a2"], world.amy, corpus_text("001_0eafb63ebc767690.txt", 477, 545))
+    before = copyindex.snapshot()
+    run_analysis(first.pk)  # committed after the snapshot: unseen by it
+    assert copyindex._any_unseen(before, second.pk)
+    assert not copyindex._any_unseen(before, first.pk)  # a version is not its own copy source
+    assert not copyindex._any_unseen(copyindex.snapshot(), second.pk)
+
+
 def test_rebuilding_the_index_keeps_finding_the_same_copies(world, reports):
     text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
     first = run_analysis(submit(reports["a1"], world.alice, text).pk)
