@@ -14,7 +14,7 @@ the 范文库 names the 范文 as its source.
 
 Workers index at the same time. A version's rows are stored before its copies are looked
 for, and its lookup is repeated among the versions stored by transactions that its first
-lookup could not see (``unseen``: each claim records its transaction id, the lookup is
+lookup could not see (``UNSEEN``: each claim records its transaction id, the lookup is
 preceded by a snapshot). Of two schools sending the same text at the same moment, the one
 whose rows commit last always finds the other; a lookup before storing alone would have
 let both miss each other.
@@ -64,7 +64,7 @@ def _store(rows: Mapping[int, int], owner_id: int, source: int) -> int:
 def _claim(version_id: int) -> bool:
     """Mark a version indexed; False when it already was (by this or another worker).
 
-    On PostgreSQL the mark records the transaction storing the rows (``unseen``).
+    On PostgreSQL the mark records the transaction storing the rows (``UNSEEN``).
     """
     table = IndexedVersion._meta.db_table
     xid = "pg_current_xact_id()::text::bigint" if connection.vendor == "postgresql" else "NULL"
@@ -135,7 +135,7 @@ def check_and_index(version: ReportVersion) -> list[copies.CopyMatch]:
 
     The text is fingerprinted once. Its keys are looked up before it is stored (a key other
     schools already hold ``PER_KEY`` times is not stored again), and once more after, among
-    the versions whose rows that lookup could not see yet (``unseen``): two schools that
+    the versions whose rows that lookup could not see yet (``UNSEEN``): two schools that
     send the same text at the same moment are compared with each other too.
     """
     fps = copies.winnow(version.text)

@@ -579,7 +579,7 @@ class IndexedVersion(models.Model):
     version = models.OneToOneField(
         ReportVersion, primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
-    #: the PostgreSQL transaction that stored the version's rows (``copyindex.unseen``)
+    #: the PostgreSQL transaction that stored the version's rows (``copyindex.UNSEEN``)
     claim_xid = models.BigIntegerField(null=True, db_index=True)
 
     def __str__(self) -> str:
