@@ -236,9 +236,11 @@ def _lookup(
             cursor.execute(sql, [*params, copies.PER_KEY])
             rows = cursor.fetchall()
     else:
-        found = CopyKey.objects.filter(key__in=keys).exclude(owner_id=exclude_owner_id)
-        rows = found.order_by("key", "owner_id", "source", "pos").values_list(
-            "key", "source", "pos"
+        rows = (
+            CopyKey.objects.filter(key__in=keys)
+            .exclude(owner_id=exclude_owner_id)
+            .order_by("key", "owner_id", "source", "pos")
+            .values_list("key", "source", "pos")
         )
     for key, source, pos in rows:
         if len(hits[key]) < copies.PER_KEY:
