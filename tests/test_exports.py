@@ -153,6 +153,17 @@ def test_formula_cells_are_escaped_in_csv_and_never_formulas_in_xlsx(world, buil
     assert cells["1000000002"][1].data_type == "s" and cells["1000000001"][3].data_type == "s"
 
 
+def test_csv_cells_starting_with_tab_or_carriage_return_are_escaped(world, built, login):
+    Organization.objects.filter(pk=world.school_a1.pk).update(name="\t=1+1")
+    Organization.objects.filter(pk=world.school_a2.pk).update(name="\r=2+2")
+    response = login(world.rita).get(
+        "/dashboard/exports/csv/", {"campaign": built.campaign.pk, "unit": world.county_a.pk}
+    )
+    rows = {row[0]: row for row in csv_rows(b"".join(response.streaming_content))[1:]}
+    assert rows["1000000001"][1] == "'\t=1+1"
+    assert rows["1000000002"][1] == "'\r=2+2"
+
+
 def test_the_streamed_csv_is_utf8_with_bom_has_the_xlsx_header_and_is_audited(world, built, login):
     response = login(world.rita).get(
         "/dashboard/exports/csv/", {"campaign": built.campaign.pk, "unit": world.county_a.pk}

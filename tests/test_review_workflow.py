@@ -94,6 +94,17 @@ def test_it_refuses_to_approve_a_report_nobody_opened(world, report):
         report_approve(report_id=report.pk, reviewer=world.rita, version_number=1)
 
 
+def test_it_refuses_to_approve_a_returned_report(world):
+    report = under_review(world)
+    report_return(report_id=report.pk, reviewer=world.rita, version_number=1, comment="请修改")
+    with pytest.raises(StaleVersion, match="已经处理过了"):
+        report_approve(report_id=report.pk, reviewer=world.rita, version_number=1)
+    report.refresh_from_db()
+    assert report.state == ReportState.RETURNED
+    assert not ReviewAction.objects.filter(kind=ReviewKind.APPROVE).exists()
+    assert not AuditEvent.objects.filter(action="report_approve").exists()
+
+
 def test_return_without_a_comment_is_refused(world):
     report = under_review(world)
     with pytest.raises(CommentRequired, match="退回时必须填写审核意见"):
