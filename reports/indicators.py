@@ -6,7 +6,9 @@ Values are stored in ``Report.indicator_values`` as JSON: numbers as numbers, ti
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,6 +16,11 @@ from reports.models import IndicatorDefinition, Organization
 
 TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:：]\s*([0-5]\d)\s*$")
 RATE_TOLERANCE = 1.0  # percentage points: "a rate that matches its count and base within rounding"
+# No indicator counts past a billion (the catalogue's largest bound is 100,000): anything
+# larger is a typo or an attack, and huge values overflow the dashboards' float arithmetic.
+MAX_MAGNITUDE = 1e9
+# A value this long is not a number anyone typed; it is not kept as typed either.
+MAX_RAW_CHARS = 100
 
 
 def applicable(
@@ -23,9 +30,18 @@ def applicable(
 
 
 def parse_value(definition: IndicatorDefinition, raw: Any) -> tuple[Any, str | None]:
-    """Turn what was typed into the stored value, or return a Chinese error."""
+    """Turn what was typed into the stored value, or return a Chinese error.
+
+    Full-width digits and punctuation (“１．５”, “６０％”, “１７：３０”) are read as their
+    ASCII forms (NFKC). Never returns NaN, an infinity or a magnitude past ``MAX_MAGNITUDE``:
+    PostgreSQL refuses NaN in JSON, and no indicator is that large.
+    """
+    if isinstance(raw, str):
+        raw = unicodedata.normalize("NFKC", raw).replace("\x00", "")
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return None, None
+    if isinstance(raw, str) and len(raw) > MAX_RAW_CHARS:
+        return None, f"内容过长（{len(raw)} 个字符），请只填写数值"
     if definition.kind == "yesno":
         if isinstance(raw, bool):
             return raw, None
@@ -43,8 +59,12 @@ def parse_value(definition: IndicatorDefinition, raw: Any) -> tuple[Any, str | N
     text = str(raw).strip().replace(",", "").replace("，", "").removesuffix("%")
     try:
         value = float(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None, "请填写数字"
+    if not math.isfinite(value):
+        return None, "请输入有限的数字"
+    if abs(value) > MAX_MAGNITUDE:
+        return None, "数值过大，请核对（不能超过 10 亿）"
     if definition.integer and not value.is_integer():
         return None, "请填写整数"
     return (int(value) if value.is_integer() else round(value, 2)), None

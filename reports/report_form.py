@@ -2,7 +2,14 @@
 
 Field names: ``section_<key>``, ``ind_<code>``, ``chk_<code>``, ``note_<code>``, ``revision``.
 What cannot be parsed (letters in a number field) is still stored as typed, so nothing is
-lost; ``report_errors`` then flags it at submission.
+lost; ``report_errors`` then flags it at submission. What must not be stored is refused
+field by field, with a Chinese message, while the rest of the same save is kept:
+
+* a section longer than ``MAX_SECTION_CHARS`` keeps its previous text (the browser keeps
+  the typed one: autosave never replaces a textarea);
+* a number that is not finite (``nan``, ``inf``, ``1e400``) or absurdly large is kept as
+  typed text, never as a JSON number (PostgreSQL refuses NaN);
+* NUL characters, which PostgreSQL cannot store in text, are dropped.
 """
 
 from __future__ import annotations
@@ -16,35 +23,90 @@ from reports import indicators
 from reports.choices import Answer
 from reports.models import IndicatorDefinition, Report
 
+# 50,000 characters is about 25 pages of Chinese text; the longest real report in the
+# corpus has under 10,000 for the whole text. Posted URL-encoded, a Chinese character takes
+# 9 bytes, so a report of a few full sections stays under DATA_UPLOAD_MAX_MEMORY_SIZE.
+MAX_SECTION_CHARS = 50_000
+MAX_NOTE_CHARS = 2_000
 
-def parse_post(report: Report, data: QueryDict | dict) -> dict[str, Any]:
-    """The draft content the form posted (only the campaign's own fields are read)."""
-    sections = {
-        s["key"]: _newlines(data.get(f"section_{s['key']}", report.sections.get(s["key"], "")))
-        for s in report.campaign.sections
-    }
+
+@dataclass
+class ParsedForm:
+    """The draft content the form posted, and the Chinese message of each refused field."""
+
+    data: dict[str, Any]
+    errors: dict[str, str]
+
+
+def parse_revision(raw: Any) -> int | None:
+    """The revision the editor loaded, or None when missing or malformed (``abc``, ``1.5``,
+    empty): the save is then refused as from an unknown revision, never a 500."""
+    if not isinstance(raw, str) or not raw.strip().isascii():
+        return None
+    text = raw.strip()
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
+def parse_form(report: Report, data: QueryDict | dict) -> ParsedForm:
+    """Read the campaign's own fields from the POST; refuse what cannot be stored."""
+    errors: dict[str, str] = {}
+    sections: dict[str, str] = {}
+    for s in report.campaign.sections:
+        name, stored = f"section_{s['key']}", report.sections.get(s["key"], "")
+        text = _clean(data.get(name, stored))
+        if len(text) > MAX_SECTION_CHARS:
+            errors[name] = (
+                f"“{s['title']}”共 {len(text):,} 字，超过每栏 {MAX_SECTION_CHARS:,} 字的上限，"
+                "本栏这次没有保存（页面上的文字仍在）；请精简或拆分，或将全文作为附件上传"
+            )
+            text = stored
+        sections[s["key"]] = text
     values: dict[str, Any] = dict(report.indicator_values)
     for definition in report.campaign.indicators.all():
         name = f"ind_{definition.code}"
         if name not in data:
             continue
-        raw = data.get(name, "")
+        raw = _clean(data.get(name, "")).strip()
         value, error = indicators.parse_value(definition, raw)
         if error:
-            values[definition.code] = raw.strip()
+            errors[name] = f"{definition.label}：{error}"
+            if len(raw) <= indicators.MAX_RAW_CHARS:
+                values[definition.code] = raw  # kept as typed; flagged again at submission
         elif value is None:
             values.pop(definition.code, None)
         else:
             values[definition.code] = value
+            problem = indicators.bound_error(definition, value)
+            if problem:
+                errors[name] = f"{definition.label}：{problem}"
     answers: dict[str, dict[str, str]] = dict(report.checklist_answers)
     for item in report.campaign.checklist_items.all():
         if f"chk_{item.code}" in data or f"note_{item.code}" in data:
             answer = data.get(f"chk_{item.code}", "")
+            note = _clean(data.get(f"note_{item.code}", "")).strip()
+            if len(note) > MAX_NOTE_CHARS:
+                errors[f"note_{item.code}"] = (
+                    f"说明共 {len(note):,} 字，超过 {MAX_NOTE_CHARS:,} 字的上限，这次没有保存"
+                )
+                note = (report.checklist_answers.get(item.code) or {}).get("note", "")
             answers[item.code] = {
                 "answer": answer if answer in Answer.values else "",
-                "note": data.get(f"note_{item.code}", "").strip(),
+                "note": note,
             }
-    return {"sections": sections, "indicator_values": values, "checklist_answers": answers}
+    return ParsedForm(
+        data={"sections": sections, "indicator_values": values, "checklist_answers": answers},
+        errors=errors,
+    )
+
+
+def parse_post(report: Report, data: QueryDict | dict) -> dict[str, Any]:
+    """The draft content the form posted (only the campaign's own fields are read)."""
+    return parse_form(report, data).data
+
+
+def _clean(text: Any) -> str:
+    """Plain LF line breaks, no NUL (PostgreSQL cannot store it in text or JSON)."""
+    return _newlines(str(text)).replace("\x00", "")
 
 
 def _newlines(text: str) -> str:
@@ -84,15 +146,20 @@ def indicator_rows(
     return rows
 
 
-def checklist_rows(report: Report, errors: dict[str, str]) -> list[dict[str, Any]]:
+def checklist_rows(
+    report: Report, errors: dict[str, str], typed: QueryDict | dict | None = None
+) -> list[dict[str, Any]]:
     rows = []
     for item in report.campaign.checklist_items.all():
         answer = report.checklist_answers.get(item.code) or {}
+        note, name = answer.get("note", ""), f"note_{item.code}"
+        if typed is not None and name in errors and name in typed:
+            note = _clean(typed.get(name, ""))
         rows.append(
             {
                 "item": item,
                 "answer": answer.get("answer", ""),
-                "note": answer.get("note", ""),
+                "note": note,
                 "error": errors.get(f"chk_{item.code}"),
                 "note_error": errors.get(f"note_{item.code}"),
             }
@@ -100,13 +167,15 @@ def checklist_rows(report: Report, errors: dict[str, str]) -> list[dict[str, Any
     return rows
 
 
-def section_rows(report: Report, errors: dict[str, str]) -> list[dict[str, Any]]:
-    return [
-        {
-            **section,
-            "name": f"section_{section['key']}",
-            "text": report.sections.get(section["key"], ""),
-            "error": errors.get(f"section_{section['key']}"),
-        }
-        for section in report.campaign.sections
-    ]
+def section_rows(
+    report: Report, errors: dict[str, str], typed: QueryDict | dict | None = None
+) -> list[dict[str, Any]]:
+    """``typed``: the POST of a save that refused a section; its text is shown again as typed."""
+    rows = []
+    for section in report.campaign.sections:
+        name = f"section_{section['key']}"
+        text = report.sections.get(section["key"], "")
+        if typed is not None and name in errors and name in typed:
+            text = _clean(typed.get(name, ""))
+        rows.append({**section, "name": name, "text": text, "error": errors.get(name)})
+    return rows

@@ -155,7 +155,10 @@ def _report(request: HttpRequest, pk: int):
     return get_object_or_404(reports_visible_to(request.user), pk=pk)
 
 
-def _render_report(request: HttpRequest, report, errors=None, status=200, **extra) -> HttpResponse:
+def _render_report(
+    request: HttpRequest, report, errors=None, status=200, typed=None, **extra
+) -> HttpResponse:
+    """``typed``: the POST whose refused fields (``errors``) are shown again as typed."""
     errors = errors or {}
     previous = previous_report(report)
     previous_values = {}
@@ -168,9 +171,9 @@ def _render_report(request: HttpRequest, report, errors=None, status=200, **extr
         "campaign": report.campaign,
         "editable": editable,
         "errors": errors,
-        "sections": report_form.section_rows(report, errors),
+        "sections": report_form.section_rows(report, errors, typed),
         "indicator_rows": report_form.indicator_rows(report, previous_values, errors),
-        "checklist_rows": report_form.checklist_rows(report, errors),
+        "checklist_rows": report_form.checklist_rows(report, errors, typed),
         "rectifications": rectifications_for_report(report),
         "rectification_form": RectificationForm(),
         "attachments": report.attachments.all(),
@@ -220,15 +223,26 @@ def _restore_pending(request: HttpRequest, report) -> bool | str:
 
 @require_POST
 def report_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """Autosave (htmx) and the plain “保存草稿” button. Never loses what was sent."""
+    """Autosave (htmx) and the plain “保存草稿” button. Never loses what was sent: a field that
+    cannot be stored (too long, not a finite number) gets a message, the rest is saved."""
     if not request.user.is_authenticated:
         return _stash_for_login(request, pk)
     report = _report(request, pk)
-    data = report_form.parse_post(report, request.POST)
+    parsed = report_form.parse_form(report, request.POST)
+    data = parsed.data
     try:
-        revision = int(request.POST.get("revision", "-1"))
         report = report_services.report_save_draft(
-            report_id=report.pk, actor=request.user, revision=revision, **data
+            report_id=report.pk,
+            actor=request.user,
+            revision=report_form.parse_revision(request.POST.get("revision")),
+            **data,
+        )
+    except report_services.UnknownRevision as exc:
+        if request.htmx:
+            return render(request, "reports/_save_status.html", {"error": str(exc)}, status=409)
+        messages.error(request, str(exc))
+        return _render_report(
+            request, exc.current, status=409, conflict=_conflict(exc.current, data)
         )
     except report_services.EditConflict as conflict:
         if not request.htmx:
@@ -248,7 +262,16 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("report_detail", pk=pk)
     if request.htmx:
-        return render(request, "reports/_save_status.html", {"report": report})
+        return render(
+            request,
+            "reports/_save_status.html",
+            {"report": report, "field_errors": list(parsed.errors.values())},
+        )
+    if parsed.errors:
+        messages.warning(
+            request, "草稿已保存，但标出的内容需要修改（未保存的栏目仍显示您输入的文字）"
+        )
+        return _render_report(request, report, errors=parsed.errors, typed=request.POST)
     messages.success(request, "草稿已保存")
     return redirect("report_detail", pk=pk)
 
@@ -275,11 +298,10 @@ def _stash_for_login(request: HttpRequest, pk: int) -> HttpResponse:
     if report is None:
         return HttpResponse(status=404)
     stash = request.session.get(PENDING_KEY, {})
-    try:
-        revision = int(request.POST.get("revision", "-1"))
-    except ValueError:
-        revision = -1
-    stash[str(pk)] = {"revision": revision, "data": report_form.parse_post(report, request.POST)}
+    stash[str(pk)] = {
+        "revision": report_form.parse_revision(request.POST.get("revision")),
+        "data": report_form.parse_post(report, request.POST),
+    }
     request.session[PENDING_KEY] = stash
     return render(request, "reports/_save_status.html", {"expired": True, "pk": pk}, status=401)
 
@@ -290,12 +312,19 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     if not can_edit(request.user, report):
         raise PermissionDenied
-    data = report_form.parse_post(report, request.POST)
+    parsed = report_form.parse_form(report, request.POST)
+    data = parsed.data
     try:
-        revision = int(request.POST.get("revision", "-1"))
         report = report_services.report_save_draft(
-            report_id=report.pk, actor=request.user, revision=revision, **data
+            report_id=report.pk,
+            actor=request.user,
+            revision=report_form.parse_revision(request.POST.get("revision")),
+            **data,
         )
+        if parsed.errors:  # a refused field: what is stored is not what the school sees
+            errors = {**parsed.errors, **report_services.report_errors(report)}
+            errors.update({f: m for f, m in parsed.errors.items() if not f.startswith("ind_")})
+            raise SubmissionInvalid(errors)
         version = report_submit(report_id=report.pk, actor=request.user, request=request)
     except report_services.EditConflict as conflict:
         messages.error(request, str(conflict) + "，请核对后再提交")
@@ -305,7 +334,7 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     except SubmissionInvalid as exc:
         messages.error(request, str(exc))
         report.refresh_from_db()
-        return _render_report(request, report, errors=exc.errors, status=422)
+        return _render_report(request, report, errors=exc.errors, status=422, typed=request.POST)
     except WorkflowError as exc:
         messages.error(request, str(exc))
         return redirect("report_detail", pk=pk)
@@ -341,18 +370,22 @@ def report_import(request: HttpRequest, pk: int) -> HttpResponse:
     form = DocumentImportForm(request.POST or None, request.FILES or None)
     context = {"report": report, "form": form}
     if request.method == "POST" and "confirm" in request.POST:
-        data = report_form.parse_post(report, request.POST)
+        parsed = report_form.parse_form(report, request.POST)
         try:
             report_services.report_save_draft(
                 report_id=report.pk,
                 actor=request.user,
-                revision=int(request.POST.get("revision", "-1")),
-                sections=data["sections"],
+                revision=report_form.parse_revision(request.POST.get("revision")),
+                sections=parsed.data["sections"],
             )
         except WorkflowError as exc:
             messages.error(request, str(exc))
             return redirect("report_detail", pk=pk)
-        messages.success(request, "已按您确认的分栏导入草稿")
+        refused = [m for f, m in parsed.errors.items() if f.startswith("section_")]
+        for message in refused:
+            messages.warning(request, message)
+        done = "已按您确认的分栏导入草稿"
+        messages.success(request, done + ("（上述栏目除外）" if refused else ""))
         return redirect("report_detail", pk=pk)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["document"]

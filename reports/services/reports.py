@@ -26,8 +26,20 @@ class EditConflict(WorkflowError):
     """Someone saved the draft since this editor loaded it."""
 
     def __init__(self, current: Report) -> None:
-        super().__init__("这份草稿已被他人修改，您的内容没有覆盖对方的内容")
+        super().__init__(self.message)
         self.current = current
+
+    message = "这份草稿已被他人修改，您的内容没有覆盖对方的内容"
+
+
+class UnknownRevision(EditConflict):
+    """The form sent no usable revision (missing, ``abc``, ``1.5``): it cannot be known
+    whether the editor saw the latest draft, so nothing is written."""
+
+    message = (
+        "无法确认页面上的内容是否为最新保存的版本（页面版本号无效），本次内容没有保存；"
+        "请先复制您刚输入的文字，刷新页面后再保存"
+    )
 
 
 def target_schools(campaign: Campaign):
@@ -81,16 +93,19 @@ def report_save_draft(
     *,
     report_id: int,
     actor: User,
-    revision: int,
+    revision: int | None,
     sections: dict[str, str] | None = None,
     indicator_values: dict[str, Any] | None = None,
     checklist_answers: dict[str, dict[str, str]] | None = None,
 ) -> Report:
     """Save what the school typed. ``revision`` is the one the editor loaded: if someone
-    saved since, nothing is written and ``EditConflict`` carries the current content."""
+    saved since, nothing is written and ``EditConflict`` carries the current content; None
+    (a malformed revision) is refused the same way, as ``UnknownRevision``."""
     report = Report.objects.select_for_update().select_related("campaign").get(pk=report_id)
     if not can_edit(actor, report):
         raise NotAllowed("这份报告当前不能修改（已提交或不属于本校）")
+    if revision is None:
+        raise UnknownRevision(report)
     if revision != report.revision:
         raise EditConflict(report)
     changed = False
