@@ -104,13 +104,13 @@ def test_bad_documents_get_a_clear_message(world, report, login, name, content, 
     assert message in page.content.decode()
 
 
-def test_a_docx_from_the_corpus_is_split_into_the_campaign_sections(world, report, login):
+def test_a_three_part_docx_is_split_into_the_campaign_sections(world, report, login):
     from docx import Document
 
-    from tests.corpus import corpus_lines
+    from tests.fixtures import fixture_lines
 
     document = Document()
-    for line in corpus_lines("000_d39a55706873b679.txt", 1, 12):
+    for line in fixture_lines("masked_report"):
         document.add_paragraph(line)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import time
 import zipfile
-from pathlib import Path
 
 import docx
 import pytest
@@ -26,8 +25,7 @@ from reports.documents import (
     sniff,
     split_sections,
 )
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from tests.fixtures import fixture_lines
 
 TEMPLATE = [
     {"key": "achievements", "title": "自查情况及成效", "kind": "work_done"},
@@ -42,10 +40,9 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
 # ------------------------------------------------------------------------- builders
 
 
-def corpus_report() -> list[str]:
-    """Lines 1–12 of the first corpus file: a county bureau's three-part report."""
-    path = CORPUS / "000_d39a55706873b679.txt"
-    return path.read_text(encoding="utf-8").splitlines()[:12]
+def masked_report() -> list[str]:
+    """A school's three-part report with a title and preamble (tests/fixtures)."""
+    return fixture_lines("masked_report")
 
 
 def make_docx(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
@@ -155,7 +152,7 @@ def test_it_tells_office_zip_formats_apart() -> None:
 
 
 def test_it_extracts_paragraphs_of_a_docx_in_order() -> None:
-    lines = corpus_report()
+    lines = masked_report()
     text = extract_text(make_docx(lines), "自查报告.docx")
     assert text.split("\n") == lines
     assert "会议次数较去年减少15%" in text
@@ -169,30 +166,29 @@ def test_it_extracts_table_cells_of_a_docx() -> None:
     assert "课后服务社团 12个" in text
 
 
-def test_it_splits_a_real_corpus_report_imported_from_docx() -> None:
-    text = extract_text(make_docx(corpus_report()), "自查报告.docx")
+def test_it_splits_a_three_part_report_imported_from_docx() -> None:
+    text = extract_text(make_docx(masked_report()), "自查报告.docx")
     result = split_sections(text, TEMPLATE)
     assert isinstance(result, SplitResult)
     assert result.confident is True
-    assert result.preamble.startswith("为基层减负的工作总结1")
-    assert "现将涉及我局20xx年我局整治*减负工作自查报告如下" in result.preamble
+    assert result.preamble.startswith("××小学20xx年减负工作自查报告")
+    assert "现将20xx年减负工作自查情况报告如下" in result.preamble
 
     ach = result.sections["achievements"]
-    assert ach.startswith("基层减负工作涉及我局领域的主要是精文减会方面减负工作")
+    assert ach.startswith("我校现有教学班**个")
     assert "自查情况及成效" not in ach  # the heading itself is removed
-    assert "20xx年共计精简类文件25个" in ach
+    assert "三至六年级书面作业控制在60分钟以内" in ach
     assert ach.endswith("会议次数较去年减少15%。")
     assert "存在的问题" not in ach
 
     problems = result.sections["problems"]
-    assert problems.startswith("1、纸质公文文件的印发还比较多")
-    assert "随时、随行、随意开会的现象" in problems
-    assert "电子公文" not in problems
+    assert problems.startswith("1、个别教师的作业设计仍以机械抄写为主")
+    assert "与全覆盖的目标还有差距" in problems
+    assert "作业设计教研" not in problems
 
     nxt = result.sections["next_steps"]
-    assert nxt.startswith("1、严格**纸质文件,文件传送以电子公文为主")
-    assert nxt.endswith("原则上不召开会议。")
-    assert "为基层减负的工作总结2" not in nxt
+    assert nxt.startswith("1、加强作业设计教研,每学期开展一次作业设计评比")
+    assert nxt.endswith("原则上不召开全体教师大会。")
 
     assert result.matched_titles == {
         "achievements": ["一、自查情况及成效"],
@@ -210,7 +206,7 @@ def test_it_refuses_an_exe_renamed_docx() -> None:
 
 
 def test_it_refuses_a_truncated_docx_as_corrupt() -> None:
-    data = make_docx(corpus_report())
+    data = make_docx(masked_report())
     with pytest.raises(DocumentError) as err:
         extract_text(data[: len(data) // 2], "报告.docx")
     assert "文件已损坏" in str(err.value)

@@ -31,12 +31,11 @@ from reports.pipeline import (
 from reports.workflow import report_submit
 from tests.analysis.test_cli_and_bad_input import KEYS as CONTRACT_KEYS
 from tests.conftest import point_celery_at
-from tests.corpus import corpus_lines
 from tests.factories import complete_content, fill, make_campaign
+from tests.fixtures import fixture_text
 
-
-def corpus_text(name: str, first: int, last: int) -> str:
-    return "\n".join(corpus_lines(name, first, last))
+# tests/fixtures/README.md says what each text shows.
+REPORT = fixture_text("copy_source")  # a school's summary: any realistic report
 
 
 def submit(report: Report, user, achievements: str, **values) -> ReportVersion:
@@ -69,15 +68,14 @@ def test_submitting_records_a_pending_analysis_after_commit(
 
 
 def test_a_copied_paragraph_is_found_with_its_source_school(world, reports):
-    county_text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
-    school_text = corpus_text("001_0eafb63ebc767690.txt", 477, 545)
-    first = submit(reports["a1"], world.alice, county_text)
+    first = submit(reports["a1"], world.alice, fixture_text("copy_source"))
     run_analysis(first.pk)
-    second = submit(reports["a2"], world.amy, school_text)
+    # school A2's own report, with one of A1's paragraphs pasted in and slightly edited
+    second = submit(reports["a2"], world.amy, fixture_text("copy_with_edits"))
     result = run_analysis(second.pk)
     assert result.state == AnalysisState.DONE
     copies = result.result["copies"]
-    assert copies, "the paragraph copied from the county report was not found"
+    assert copies, "the paragraph copied from school A1's report was not found"
     assert {c["source"] for c in copies} == {f"version:{first.pk}"}
     assert all("甲县第一小学" in c["source_label"] for c in copies)
     assert max(c["similarity"] for c in copies) >= 0.8
@@ -89,7 +87,7 @@ def test_a_copied_paragraph_is_found_with_its_source_school(world, reports):
 
 
 def test_a_report_is_never_compared_with_its_own_earlier_version(world, reports):
-    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    text = REPORT
     first = submit(reports["a1"], world.alice, text)
     run_analysis(first.pk)
     second = ReportVersion.objects.create(
@@ -101,7 +99,7 @@ def test_a_report_is_never_compared_with_its_own_earlier_version(world, reports)
 def test_a_schools_own_report_of_an_earlier_campaign_is_not_a_copy_source(world, reports):
     from reports.services.reports import campaign_close
 
-    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    text = REPORT
     first = submit(reports["a1"], world.alice, text)
     run_analysis(first.pk)
     campaign_close(campaign=reports["a1"].campaign, actor=world.ada)
@@ -115,12 +113,12 @@ def test_a_schools_own_report_of_an_earlier_campaign_is_not_a_copy_source(world,
 
 def test_copies_from_the_reference_library_name_the_reference(world, reports):
     reference = ReferenceText.objects.create(
-        title="范文网：双减工作方案", text=corpus_text("003_b533ecdee02219c8.txt", 71, 81)
+        title="范文网：双减工作方案", text=fixture_text("template")
     )
     from reports.copyindex import index_reference
 
     assert index_reference(reference) > 0
-    version = submit(reports["a1"], world.alice, corpus_text("003_b533ecdee02219c8.txt", 82, 92))
+    version = submit(reports["a1"], world.alice, fixture_text("template_copied"))
     result = run_analysis(version.pk)
     sources = {c["source"] for c in result.result["copies"]}
     assert sources == {f"reference:{reference.pk}"}
@@ -131,14 +129,14 @@ def test_copies_from_the_reference_library_name_the_reference(world, reports):
 def test_a_deleted_or_disabled_reference_is_no_longer_a_source(world, reports):
     from reports.copyindex import index_reference
 
-    template = corpus_text("003_b533ecdee02219c8.txt", 71, 81)
+    template = fixture_text("template")
     kept = ReferenceText.objects.create(title="留用范文", text=template, active=False)
     gone = ReferenceText.objects.create(title="删除的范文", text=template)
     index_reference(kept)
     index_reference(gone)
     gone.delete()
     assert not CopyKey.objects.filter(source__lt=0).exists()
-    version = submit(reports["a1"], world.alice, corpus_text("003_b533ecdee02219c8.txt", 82, 92))
+    version = submit(reports["a1"], world.alice, fixture_text("template_copied"))
     assert run_analysis(version.pk).result["copies"] == []
 
 
@@ -152,7 +150,7 @@ def test_two_schools_sending_one_text_at_the_same_moment_are_compared(world, rep
     from django.db import connection, connections, transaction
     from django.utils import timezone
 
-    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    text = REPORT
     versions = {
         name: ReportVersion.objects.create(
             report=report, number=1, text=text, submitted_at=timezone.now()
@@ -201,8 +199,8 @@ def test_only_versions_stored_after_the_lookup_are_looked_up_again(world, report
     """A worker working through a queue alone looks each report up once."""
     from reports import copyindex
 
-    first = submit(reports["a1"], world.alice, corpus_text("001_0eafb63ebc767690.txt", 197, 207))
-    second = submit(reports["a2"], world.amy, corpus_text("001_0eafb63ebc767690.txt", 477, 545))
+    first = submit(reports["a1"], world.alice, fixture_text("copy_source"))
+    second = submit(reports["a2"], world.amy, fixture_text("copy_with_edits"))
     before = copyindex.snapshot()
     run_analysis(first.pk)  # committed after the snapshot: unseen by it
     assert copyindex._any_unseen(before, second.pk)
@@ -211,7 +209,7 @@ def test_only_versions_stored_after_the_lookup_are_looked_up_again(world, report
 
 
 def test_rebuilding_the_index_keeps_finding_the_same_copies(world, reports):
-    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    text = REPORT
     first = run_analysis(submit(reports["a1"], world.alice, text).pk)
     rows = CopyKey.objects.count()
     call_command("rebuild_copy_index")
@@ -227,7 +225,7 @@ def test_a_template_sent_by_many_schools_is_stored_a_few_times_and_always_traced
     from reports.analysis.copies import PER_KEY
     from reports.choices import OrgKind
 
-    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    text = REPORT
     versions, results = [], []
     for i in range(PER_KEY + 2):
         school = Organization.objects.create(
@@ -249,7 +247,7 @@ def test_a_template_sent_by_many_schools_is_stored_a_few_times_and_always_traced
 
 
 def test_a_water_conservancy_speech_sent_to_a_shuangjian_task_is_flagged(world, reports):
-    version = submit(reports["a1"], world.alice, corpus_text("001_0eafb63ebc767690.txt", 627, 673))
+    version = submit(reports["a1"], world.alice, fixture_text("off_topic_water"))
     flags = run_analysis(version.pk).flags
     assert flags["off_topic"] is True
     assert flags["not_report"] is True
@@ -257,7 +255,7 @@ def test_a_water_conservancy_speech_sent_to_a_shuangjian_task_is_flagged(world, 
 
 def test_placeholders_and_a_masked_template_raise_the_risk(world, reports):
     clean = submit(reports["a2"], world.amy, "学校落实作业公示制度，每周开展五天课后服务。")
-    masked = submit(reports["a1"], world.alice, corpus_text("000_d39a55706873b679.txt", 1, 12))
+    masked = submit(reports["a1"], world.alice, fixture_text("masked_report"))
     clean_result, masked_result = run_analysis(clean.pk), run_analysis(masked.pk)
     texts = [p["text"] for p in masked_result.result["placeholders"]]
     assert "20xx" in texts and any(t.startswith("**") for t in texts)
@@ -306,7 +304,7 @@ def test_an_upper_bound_in_the_prose_is_not_a_contradiction_when_respected():
 
 
 def test_rerunning_a_done_analysis_does_nothing_and_the_index_has_no_duplicates(world, reports):
-    version = submit(reports["a1"], world.alice, corpus_text("001_0eafb63ebc767690.txt", 197, 207))
+    version = submit(reports["a1"], world.alice, REPORT)
     first = run_analysis(version.pk)
     rows = CopyKey.objects.filter(source=version.pk).count()
     again = run_analysis(version.pk)
@@ -354,11 +352,9 @@ def test_reanalysing_a_campaign_runs_every_current_version_again(world, reports,
 
 
 def test_analyze_text_follows_the_json_contract_with_the_reference_library(tmp_path, db, capsys):
-    reference = ReferenceText.objects.create(
-        title="范文", text=corpus_text("003_b533ecdee02219c8.txt", 71, 81)
-    )
+    reference = ReferenceText.objects.create(title="范文", text=fixture_text("template"))
     path = tmp_path / "a.txt"
-    path.write_text(corpus_text("003_b533ecdee02219c8.txt", 82, 92), encoding="gb18030")
+    path.write_text(fixture_text("template_copied"), encoding="gb18030")
     call_command("analyze_text", str(path), "--topic", "shuangjian")
     [item] = json.loads(capsys.readouterr().out)
     assert list(item) == CONTRACT_KEYS  # the stable command-line contract
@@ -369,8 +365,8 @@ def test_analyze_text_follows_the_json_contract_with_the_reference_library(tmp_p
 
 def test_analyze_text_works_without_any_database(tmp_path):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
-    a.write_text(corpus_text("000_d39a55706873b679.txt", 29, 31), encoding="utf-8")
-    b.write_text(corpus_text("000_d39a55706873b679.txt", 156, 158), encoding="utf-8")
+    a.write_text(fixture_text("copy_source"), encoding="utf-8")
+    b.write_text(fixture_text("copy_with_edits"), encoding="utf-8")
     env = {**os.environ, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "SECRET_KEY": "x"}
     out = subprocess.run(
         [sys.executable, "manage.py", "analyze_text", str(a), str(b)],
@@ -432,7 +428,7 @@ def store_row(key: int, version: ReportVersion, pos: int = 0) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_migrating_an_index_built_before_0008_thins_it_and_marks_its_versions(world, reports):
-    versions = versions_of_one_text(reports, corpus_text("001_0eafb63ebc767690.txt", 197, 207))
+    versions = versions_of_one_text(reports, REPORT)
     migrate_to(("reports", "0007_copy_index_winnowed"))
     for v in versions:  # a stock phrase stored by every version, as 0007 left it
         store_row(42, v)
@@ -454,7 +450,7 @@ def test_migrating_to_fingerprint_scheme_3_refills_the_index_from_the_texts(worl
 
     from reports.analysis import copies
 
-    text = corpus_text("001_0eafb63ebc767690.txt", 197, 207)
+    text = REPORT
     versions = versions_of_one_text(reports, text)
     reference = ReferenceText.objects.create(title="范文", text=text)
     migrate_to(("reports", "0008_copy_index_hash"))

@@ -1,4 +1,4 @@
-"""Fixtures for the analysis-engine tests (pure pytest, no Django)."""
+"""Fixtures for the analysis-engine tests (pure Python analysis, no database)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from ._corpus import CORPUS, require_corpus
+from tests.corpus import CORPUS, require_corpus
 
 
 @pytest.fixture(scope="session")
 def corpus_available() -> Path:
+    """The real sample corpus; the test skips with ``tests.corpus.MISSING`` without it."""
     require_corpus()
     return CORPUS

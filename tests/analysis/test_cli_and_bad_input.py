@@ -12,8 +12,9 @@ import pytest
 from reports.analysis import UndecodableText, analysis_to_dict, analyze
 from reports.analysis.cli import analyze_files, main
 from reports.analysis.text import decode_bytes
+from tests.fixtures import FIXTURES, fixture_text
 
-from ._corpus import REPO, corpus_slice
+REPO = Path(__file__).resolve().parents[2]
 
 KEYS = [
     "path",
@@ -43,11 +44,11 @@ def _check_spans(d: dict, text: str) -> None:
         assert 0 <= c["start"] < c["end"] <= len(text)
 
 
-def test_analyze_files_contract_and_copies_between_files(tmp_path: Path, corpus_available):
+def test_analyze_files_contract_and_copies_between_files(tmp_path: Path):
     a = tmp_path / "a.txt"
     b = tmp_path / "b.txt"
-    a_text = corpus_slice("000", 13, 31)
-    b_text = corpus_slice("000", 155, 158)
+    a_text = fixture_text("copy_source")
+    b_text = fixture_text("copy_with_edits")  # one of a's paragraphs, slightly edited
     a.write_text(a_text, encoding="utf-8")
     b.write_bytes(("\ufeff" + b_text).encode("gb18030"))  # GB18030 with a BOM-like prefix
     out = analyze_files([str(a), str(b)], topic="shuangjian")
@@ -60,17 +61,18 @@ def test_analyze_files_contract_and_copies_between_files(tmp_path: Path, corpus_
     b_decoded = decode_bytes(b.read_bytes())
     _check_spans(out[1], b_decoded)
     assert {c["source"] for c in out[1]["copies"]} == {str(a)}
-    assert len(out[1]["copies"]) == 3
+    assert len(out[1]["copies"]) == 1
     c = out[1]["copies"][0]
-    assert a_text[c["source_start"] : c["source_end"]] == corpus_slice("000", 156, 156)
+    assert a_text[c["source_start"] : c["source_end"]] == a_text.split("\n")[2]
+    assert b_decoded[c["start"] : c["end"]] == b_text.split("\n")[2]
     json.dumps(out, ensure_ascii=False)
 
 
-def test_analyze_files_uses_references(tmp_path: Path, corpus_available):
+def test_analyze_files_uses_references(tmp_path: Path):
     p = tmp_path / "r.txt"
-    p.write_text(corpus_slice("003", 82, 92), encoding="utf-8")
+    p.write_text(fixture_text("template_copied"), encoding="utf-8")
     out = analyze_files(
-        [str(p)], topic="shuangjian", references=[("reference:7", corpus_slice("003", 71, 81))]
+        [str(p)], topic="shuangjian", references=[("reference:7", fixture_text("template"))]
     )
     assert out[0]["copies"]
     assert {c["source"] for c in out[0]["copies"]} == {"reference:7"}
@@ -149,8 +151,8 @@ def _timed(text: str) -> float:
     return dt
 
 
-def test_two_megabyte_text_finishes(corpus_available):
-    base = corpus_slice("000", 1, 292)
+def test_two_megabyte_text_finishes():
+    base = "\n".join(fixture_text(path.name) for path in sorted(FIXTURES.glob("*.txt")))
     text = (base + "\n") * (2_000_000 // len(base) + 1)
     assert _timed(text[:2_000_000]) < 30
 
@@ -175,8 +177,8 @@ def test_only_headings_and_only_numbers():
     assert a.numbers[123].value == 123.0
 
 
-def test_one_50000_character_paragraph(corpus_available):
-    para = corpus_slice("000", 155, 155).replace("\n", "")
+def test_one_50000_character_paragraph():
+    para = fixture_text("one_paragraph_report").replace("\n", "")
     text = (para * (50_000 // len(para) + 1))[:50_000]
     assert "\n" not in text
     assert _timed(text) < 5

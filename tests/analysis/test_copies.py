@@ -18,8 +18,8 @@ from reports.analysis.copies import (
     split_passages,
     winnow,
 )
-
-from ._corpus import corpus_slice
+from tests.corpus import corpus_slice
+from tests.fixtures import fixture_text
 
 PARA = "学校成立双减工作领导小组，统筹推进学校双减工作全面、高效、有序进行，认真做好教师思想工作。"
 
@@ -151,6 +151,32 @@ def test_copied_share_counts_covered_characters_once():
     ms = [CopyMatch(0, 50, "a", 0, 50, 1.0), CopyMatch(25, 75, "b", 0, 50, 1.0)]
     assert copied_share(text, ms) == 0.75
     assert copied_share("", []) == 0.0
+
+
+def test_a_paragraph_copied_with_small_edits_is_found_in_another_schools_report():
+    source, copy = fixture_text("copy_source"), fixture_text("copy_with_edits")
+    idx = CopyIndex()
+    idx.add("school-a", source)
+    matches = idx.query(copy, exclude_source="school-b")
+    assert [m.source for m in matches] == ["school-a"]
+    [m] = matches
+    assert copy[m.start : m.end].startswith("作业是课堂教学的延伸")
+    assert source[m.source_start : m.source_end].startswith("作业是课堂教学的延伸")
+    assert 0.8 <= m.similarity < 1.0  # 精选习题 became 精心选题
+    assert 0 < copied_share(copy, matches) < 0.5  # the school's own paragraphs are not copies
+
+
+def test_a_school_text_taken_from_a_template_is_traced_paragraph_by_paragraph():
+    template, school = fixture_text("template"), fixture_text("template_copied")
+    idx = CopyIndex()
+    idx.add("reference", template)
+    matches = idx.query(school)
+    assert {m.source for m in matches} == {"reference"}
+    assert all(m.similarity == 1.0 for m in matches)
+    copied = {school[m.start : m.end] for m in matches}
+    assert any(p.startswith("一、统一思想,提高认识") for p in copied)
+    assert not any("九十分钟" in p for p in copied)  # the item the school rewrote
+    assert copied_share(school, matches) > 0.5
 
 
 def test_known_corpus_copy_lines_29_31_repeat_at_156_158(corpus_available):

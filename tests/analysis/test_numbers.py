@@ -4,8 +4,8 @@ import pytest
 
 from reports.analysis import analyze, fold
 from reports.analysis.numbers import find_numbers, parse_chinese_numeral
-
-from ._corpus import corpus_slice
+from tests.corpus import corpus_slice
+from tests.fixtures import fixture_text
 
 
 def _nums(text: str) -> list[tuple]:
@@ -96,6 +96,27 @@ def test_parse_chinese_numeral():
     assert parse_chinese_numeral("一万二千") == 12000
     assert parse_chinese_numeral("两") == 2
     assert parse_chinese_numeral("一个半") == 1.5
+
+
+def test_it_reads_a_reports_chinese_numerals_and_leaves_terms_and_grades_alone():
+    text = fixture_text("terms_and_numbers")
+    got = {(q.text, q.value, q.unit) for q in analyze(text).numbers}
+    assert {
+        ("四十分钟以内", 40.0, "分钟"),
+        ("一小时", 1.0, "小时"),
+        ("二十五个", 25.0, "个"),
+        ("百分之九十五", 95.0, "%"),
+        ("6个百分点", 6.0, "个百分点"),
+    } <= got
+    assert not {t for t, _, _ in got} & {"1", "5", "2", "一", "二", "三", "六", "20"}
+    for q in analyze(text).numbers:
+        assert text[q.start : q.end] == q.text
+
+
+def test_it_reads_masked_and_plain_figures_of_a_masked_report():
+    nums = analyze(fixture_text("masked_report")).numbers
+    assert [q.text for q in nums if q.masked] == ["**个", "*.*%"]
+    assert ("15%", 15.0, "decrease") in [(q.text, q.value, q.comparison) for q in nums]
 
 
 def test_it_finds_deleted_percentages_in_corpus_survey(corpus_available):

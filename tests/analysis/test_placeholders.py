@@ -4,8 +4,8 @@ import pytest
 
 from reports.analysis import analyze, fold
 from reports.analysis.placeholders import find_placeholders
-
-from ._corpus import corpus_slice
+from tests.corpus import corpus_slice
+from tests.fixtures import fixture_text
 
 
 def _ph(text: str) -> list[str]:
@@ -56,6 +56,19 @@ def test_it_does_not_flag_real_terms_as_placeholders(text: str) -> None:
 
 def test_it_does_not_flag_1_plus_x_as_placeholder():
     assert _ph("依托“1+x”托管模式，达到了1+x2的效果") == []
+
+
+def test_it_finds_every_mask_of_a_masked_report():
+    text = fixture_text("masked_report")
+    found = [p.text for p in analyze(text).placeholders]
+    assert found == ["××", "20xx", "****", "20xx", "**", "**", "*.*"]
+    assert "学**惯" in text and "参与率*.*%" in text
+    for p in analyze(text).placeholders:
+        assert text[p.start : p.end] == p.text
+
+
+def test_1_plus_x_and_5_plus_2_in_a_report_are_not_placeholders_but_20xx_is():
+    assert [p.text for p in analyze(fixture_text("terms_and_numbers")).placeholders] == ["20xx"]
 
 
 def test_it_finds_masks_in_corpus_document_000_1(corpus_available):

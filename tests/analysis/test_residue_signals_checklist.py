@@ -5,8 +5,8 @@ import pytest
 from reports.analysis import analyze, fold
 from reports.analysis.residue import find_residue
 from reports.analysis.signals import find_signals
-
-from ._corpus import corpus_slice
+from tests.corpus import corpus_slice
+from tests.fixtures import fixture_text
 
 
 def _res(text: str) -> list[str]:
@@ -15,6 +15,21 @@ def _res(text: str) -> list[str]:
 
 def _sig(text: str) -> list[str]:
     return [s.text for s in find_signals(text, fold(text))]
+
+
+def test_it_finds_a_template_sites_header_footer_and_editor_lines_but_not_the_report():
+    text = fixture_text("web_residue")
+    found = _res(text)
+    assert found == [
+        "学校双减工作总结范文(精选6篇)",
+        "时间:2024-03-02 09:15:27 作者:书香门第",
+        "下面是小编为大家整理的学校双减工作总结,供大家参考。",
+        "本文由会员分享,请在百度搜索更多",
+        "相关范文推荐",
+        "猜您喜欢",
+    ]
+    for r in analyze(text).residue:
+        assert text[r.start : r.end] == r.text
 
 
 def test_it_finds_web_residue_at_corpus_line_60(corpus_available):

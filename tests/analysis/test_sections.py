@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from reports.analysis import analyze
 from reports.analysis.sections import classify_title, find_sections
-
-from ._corpus import corpus_slice
+from tests.corpus import corpus_slice
+from tests.fixtures import fixture_text
 
 
 def _kinds(text: str) -> list[tuple[str, str]]:
@@ -39,6 +39,41 @@ def test_it_finds_mid_paragraph_ascii_paren_headings_in_corpus_line_155(corpus_a
     got = _kinds(text)
     assert ("other", "(一)严守精文减会硬杠杠") in got
     assert ("next_steps", "二、下一步工作打算") in got
+
+
+def test_it_finds_three_part_report_headings_in_a_masked_report():
+    text = fixture_text("masked_report")
+    a = analyze(text)
+    assert [(s.kind, s.title) for s in a.sections] == [
+        ("work_done", "一、自查情况及成效"),
+        ("problems", "二、存在的问题"),
+        ("next_steps", "三、下一步工作措施"),
+    ]
+    assert a.missing_kinds == []
+    assert a.sections[0].end == a.sections[1].start
+    assert a.sections[-1].end == len(text)
+
+
+def test_it_splits_a_report_pasted_as_one_paragraph():
+    text = fixture_text("one_paragraph_report")
+    assert "\n" not in text
+    assert _kinds(text) == [
+        ("work_done", "一、自查情况及成效"),
+        ("problems", "二、存在的问题"),
+        ("next_steps", "三、下一步工作措施"),
+    ]
+
+
+def test_it_cuts_run_in_headings_and_finds_mid_paragraph_parenthesised_ones():
+    got = _kinds(fixture_text("inline_headings"))
+    assert got == [
+        ("other", "一、健全组织、明确职责"),
+        ("work_done", "二、主要做法"),
+        ("other", "(一)控制作业总量"),
+        ("other", "（二）提升课后服务质量"),
+        ("problems", "三、存在的问题"),
+        ("next_steps", "四、下一步工作措施"),
+    ]
 
 
 def test_it_cuts_run_in_heading_after_parallel_phrases():

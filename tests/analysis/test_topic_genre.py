@@ -6,8 +6,8 @@ from collections import Counter
 
 from reports.analysis import analyze, fold
 from reports.analysis.topic import detect_genre, domain_weights, score_topic
-
-from ._corpus import corpus_documents, corpus_slice
+from tests.corpus import corpus_documents, corpus_slice
+from tests.fixtures import fixture_text
 
 PRESET_OF = {"student": "shuangjian", "teacher": "teacher", "grassroots": "grassroots"}
 GENRE_OF = {"notice": "other", "fragment": "other", "residue": "other"}
@@ -53,6 +53,21 @@ def test_every_school_shuangjian_report_is_on_topic(corpus_available):
             t = analyze(text, topic="shuangjian").topic
             assert not t.off_topic, (doc["lines"], t)
             assert t.score >= 0.5
+
+
+def test_a_water_conservancy_speech_is_off_topic_for_every_preset_and_not_a_report():
+    text = fixture_text("off_topic_water")
+    for preset in ("shuangjian", "teacher", "grassroots"):
+        t = analyze(text, topic=preset).topic
+        assert t.code == preset
+        assert t.off_topic is True
+        assert t.score < 0.1
+    assert analyze(text).genre == "speech"
+
+
+def test_the_report_fixtures_are_on_topic_for_shuangjian():
+    for name in ("masked_report", "inline_headings", "copy_source", "template_copied"):
+        assert not analyze(fixture_text(name), topic="shuangjian").topic.off_topic, name
 
 
 def test_water_conservancy_documents_are_off_topic_for_shuangjian(corpus_available):
