@@ -23,3 +23,20 @@ class ForcePasswordChangeMiddleware:
         ):
             return redirect(reverse("password_change"))
         return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Keep pages of a signed-in user out of every cache (browser, proxy, back button after
+    logout on a shared computer): report data, reviews, dashboards and exports all need a
+    login. A response that chose its own Cache-Control keeps it; static files never get
+    here (whitenoise answers them first)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        return response

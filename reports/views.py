@@ -132,10 +132,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker status; 200 when the database answers, else 503."""
+    """Database, broker and static files; 200 when the database answers and the static
+    manifest is in place (without it every page fails), else 503."""
     from django.conf import settings
 
-    status = {"database": "ok", "broker": "eager"}
+    from reports.checks import static_manifest_problem
+
+    status = {"database": "ok", "broker": "eager", "static": "ok"}
+    static_problem = static_manifest_problem()
+    if static_problem:
+        status["static"] = static_problem
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -144,7 +150,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         status["database"] = f"error: {type(exc).__name__}"
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         status["broker"] = _broker_status(settings.CELERY_BROKER_URL)
-    return JsonResponse(status, status=200 if status["database"] == "ok" else 503)
+    healthy = status["database"] == "ok" and status["static"] == "ok"
+    return JsonResponse(status, status=200 if healthy else 503)
 
 
 def _broker_status(url: str) -> str:

@@ -21,10 +21,11 @@ if [ "${SKIP_LINT:-}" != 1 ]; then  # SKIP_LINT=1 is for iterating locally; CI a
   "$VENV/bin/ruff" check .
   "$VENV/bin/ruff" format --check .
 fi
-echo "==> migrations are up to date"
-"$PY" manage.py makemigrations --check --dry-run >/dev/null
+# collectstatic first: with DEBUG off, commands refuse to run without the static manifest.
 echo "==> collectstatic builds the production manifest"
 STATIC_MANIFEST=1 "$PY" manage.py collectstatic --noinput -v0
+echo "==> migrations are up to date"
+"$PY" manage.py makemigrations --check --dry-run >/dev/null
 export STATIC_MANIFEST=0
 
 echo "==> pytest"
