@@ -164,7 +164,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
+# A broker that is down or hangs costs a request seconds, not minutes: the job stays pending
+# and a beat task sends it again (requeue-pending-analyses, requeue-pending-exports).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
 
 CELERY_TASK_ROUTES = {
     "reports.analyze_version": {"queue": "analysis"},
@@ -180,9 +186,15 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly; the task itself only sends between 08:00 and 20:00 Asia/Shanghai.
     "deadline-reminders": {"task": "reports.send_deadline_reminders", "schedule": 3600.0},
     "purge-expired-exports": {"task": "reports.purge_expired_exports", "schedule": 6 * 3600.0},
+    # An export requested while the broker was down starts within minutes of its return.
+    "requeue-pending-exports": {
+        "task": "reports.requeue_pending_exports",
+        "schedule": float(env_int("EXPORT_REQUEUE_SECONDS", 120)),
+    },
 }
 ANALYSIS_TIME_LIMIT = env_int("ANALYSIS_TIME_LIMIT", 120)  # seconds per analysis task
 ANALYSIS_STALE_SECONDS = env_int("ANALYSIS_STALE_SECONDS", 120)  # pending this long → resend
+EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 300)  # pending this long → resend
 EXPORT_EXPIRE_DAYS = env_int("EXPORT_EXPIRE_DAYS", 7)
 
 REST_FRAMEWORK = {

@@ -18,3 +18,10 @@ def purge_expired_exports() -> dict[str, int]:
     from reports.exports.service import export_purge
 
     return export_purge()
+
+
+@shared_task(name="reports.requeue_pending_exports", ignore_result=True)
+def requeue_pending_exports() -> int:
+    from reports.exports.service import export_requeue_stale
+
+    return export_requeue_stale()

@@ -1,9 +1,11 @@
 """The export job lifecycle: request (scope check + audit) → background run → download → expiry.
 
-``export_request`` creates an ``ExportJob`` and hands its id to Celery after commit. When the
-broker is unreachable the job stays pending (the page says so) and is re-dispatched by the
-``reports.purge_expired_exports`` beat task once the broker is back, or by an operator with
-``run_export.delay(job_id)``. The task re-reads the job and does nothing if it is finished.
+``export_request`` creates an ``ExportJob`` and hands its id to Celery after commit; with the
+broker unreachable that hand-over fails within seconds (``CELERY_BROKER_TRANSPORT_OPTIONS``)
+and the job stays pending (the page says so). The ``reports.requeue_pending_exports`` beat
+task (every ``EXPORT_REQUEUE_SECONDS``) sends again every job pending for longer than
+``EXPORT_STALE_SECONDS``, so it starts within minutes of the broker's return. The task
+re-reads the job and does nothing if it is finished, so a second delivery is harmless.
 Files go to ``MEDIA_ROOT/exports/`` (never static) and are served only through a
 permission-checked view; they expire after ``EXPORT_EXPIRE_DAYS``.
 """
@@ -32,7 +34,6 @@ from reports.selectors import campaigns_visible_to, can_see_unit, has_role
 log = logging.getLogger(__name__)
 
 BROKER_DOWN_MESSAGE = "后台任务服务暂时不可用，导出已排队，稍后自动开始"
-STALE_PENDING = timedelta(minutes=5)
 EXTENSIONS = {
     ExportKind.XLSX: "xlsx",
     ExportKind.CSV: "csv",
@@ -206,11 +207,23 @@ def export_purge(*, now=None) -> dict[str, int]:
         job.file.delete(save=False)
         ExportJob.objects.filter(pk=job.pk).update(file="")
         purged += 1
+    return {"purged": purged, "requeued": export_requeue_stale(now=now)}
+
+
+def export_requeue_stale(*, now=None, older_than_seconds: int | None = None) -> int:
+    """Send again the jobs still pending after ``EXPORT_STALE_SECONDS`` (their message was
+    never sent, or lost with the broker); returns how many were handed to the broker."""
+    now = now or timezone.now()
+    if older_than_seconds is None:
+        older_than_seconds = settings.EXPORT_STALE_SECONDS
+    cutoff = now - timedelta(seconds=older_than_seconds)
+    stale = ExportJob.objects.filter(state=ExportState.PENDING, created_at__lt=cutoff)
     requeued = 0
-    stale = ExportJob.objects.filter(state=ExportState.PENDING, created_at__lt=now - STALE_PENDING)
     for job_id in stale.values_list("pk", flat=True):
-        requeued += export_dispatch(job_id)
-    return {"purged": purged, "requeued": requeued}
+        if not export_dispatch(job_id):
+            break  # the broker is still down: the next beat tries again
+        requeued += 1
+    return requeued
 
 
 def job_is_expired(job: ExportJob, now=None) -> bool:
