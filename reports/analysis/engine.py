@@ -14,7 +14,7 @@ from .checklist import ChecklistItem, check_coverage
 from .numbers import Quantity, find_numbers
 from .placeholders import Placeholder, find_placeholders
 from .residue import Residue, find_residue
-from .sections import Section, find_sections, missing_kinds
+from .sections import Section, find_structure, missing_kinds
 from .signals import BurdenSignal, find_signals
 from .summary import summarise
 from .text import fold
@@ -47,6 +47,8 @@ class Analysis:
     summary: list[str]
     problems: list[str] = field(default_factory=list)
     measures: list[str] = field(default_factory=list)
+    #: every heading of the tree (all levels); ``sections`` is its top two levels
+    headings: list[Section] = field(default_factory=list)
     version: str = ANALYZER_VERSION
 
 
@@ -60,7 +62,7 @@ def analyze(
     if not isinstance(text, str):
         raise TypeError("analyze() expects str; decode bytes with decode_bytes() first")
     folded = fold(text)
-    sections = find_sections(text, folded)
+    headings, sections = find_structure(text, folded)
     numbers = find_numbers(text, folded)
     residue = find_residue(text, folded)
     weights = domain_weights(folded)
@@ -86,6 +88,7 @@ def analyze(
         summary=summary,
         problems=problems,
         measures=measures,
+        headings=headings,
     )
 
 
@@ -94,7 +97,8 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
     return {
         "chars": a.chars,
         "sections": [
-            {"kind": s.kind, "title": s.title, "start": s.start, "end": s.end} for s in a.sections
+            {"kind": s.kind, "title": s.title, "start": s.start, "end": s.end, "level": s.level}
+            for s in a.sections
         ],
         "placeholders": [{"text": p.text, "start": p.start, "end": p.end} for p in a.placeholders],
         "numbers": [
@@ -118,4 +122,9 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
         ],
         "checklist": [asdict(c) for c in a.checklist],
         "summary": list(a.summary),
+        # keys added with ANALYZER_VERSION 4 (issue 19); the ones above keep their shape
+        "headings": [
+            {"kind": s.kind, "title": s.title, "start": s.start, "end": s.end, "level": s.level}
+            for s in a.headings
+        ],
     }

@@ -1,25 +1,39 @@
-"""Section headings and their canonical kind.
+"""Section headings, their tree and their canonical kind.
 
 Decisions:
 
-* Heading markers, from the highest level down: ``一、`` / ``第一、`` / ``第一部分`` (level 1),
-  ``（一）`` or ASCII ``(一)`` (level 2), ``1、`` / ``1.`` / ``1。`` (level 3), ``(1)``
-  (level 4), plus short unnumbered lines that carry a section keyword
-  (``存在问题与改进措施：``), which count as level 1.
-* Chinese-numbered markers (levels 1 and 2) are also found *mid-paragraph* right after
-  ``。；：！？`` — real reports paste several headings into one paragraph — and when
-  the heading runs into the body with no line break.  Arabic markers only count at the
-  start of a line, because inside prose they are list items.
-* ``一、二年级`` / ``一、二、三年级`` are grade lists, never headings; a leading page or
-  paragraph number (``12、一、基本情况``) in front of a Chinese heading is skipped.
-* Reported sections are the headings of the two highest levels present (e.g. ``一、`` and
-  ``（一）``; Arabic ``1、`` items only when the text has no Chinese-numbered headings
-  and the line looks like a heading).  A section runs from its heading to the next
-  heading of the same or a higher level, or the end of the text.
-* Kind is decided by the *earliest* keyword in the title (so ``存在问题与改进措施`` is
-  ``problems`` and ``下一步工作措施`` is ``next_steps``).  Titles of run-in headings are cut
-  at the first ``。：；``, else after the keyword phrase, else after two parallel phrases
-  (``健全组织、明确职责``), else at the first comma, at most 30 characters.
+* Heading markers (styles): ``第一部分``; ``一、``; ``第一,`` / ``第一、``; ``（一）`` or ASCII
+  ``(一)``; ``1、`` / ``1.`` / ``1. `` / ``1。``; ``(1)``; ``一是`` / ``二是``; plus three kinds of
+  unnumbered heading: a short line holding a section keyword (``存在问题与改进措施：``), a
+  paragraph or sentence opening with ``下一步，`` / ``今后，`` (next steps), and a sentence
+  opening with ``存在的问题：`` / ``主要做法如下：`` (a lead-in naming its part).
+* Where a marker counts: ``一、`` and ``（一）``-style markers at the start of a line or
+  right after ``。；：！？`` (real reports paste several headings into one paragraph);
+  ``（一）`` and ``第二,`` also run in with no punctuation before them ("…全覆盖(二)作业",
+  "…28个第三,严格"); ``一是`` also after a comma; Arabic markers only at the start of a line,
+  because inside prose they are list items.  ``一、二年级`` / ``一、二、三年级`` are grade
+  lists, never headings; a leading page number (``12、一、基本情况``) is skipped.
+* Enumerations are checked as sequences: a marker is kept when it is the first of its
+  list (``一``/``1``) or follows the previous item of the same style (``二`` after ``一``);
+  ``一、`` and ``第一部分`` may resume after a gap.  ``一是`` and ``第一,`` lists need at least
+  two items.  So an ordinal in prose (``排名第三,``) is not a heading.
+* The tree: a style met for the first time nests under the current heading; a style
+  already open closes everything below it.  ``level`` is the depth (1 = top).  Unnumbered
+  headings stand at level 1; a ``下一步`` paragraph inside a next-steps part is no heading.
+* A table of contents (lines ending in dot leaders and a page number) is not structure.
+* Kind: the *earliest* keyword in the title (so ``存在问题与改进措施`` is ``problems`` and
+  ``下一步工作措施`` is ``next_steps``); a title without a keyword inherits the kind of its
+  parent heading (（二） under 二、工作措施 is ``work_done``).  The vocabulary below groups
+  the words real reports title their parts with, one reason per group.
+* Titles: a heading on its own line is the line; a short heading ended by ``。：；`` ends
+  there; a heading run into its body ends after its last section keyword
+  (``四、整改建议进一步加强…`` → ``四、整改建议``), else after a heading word such as
+  ``情况`` / ``做法`` (``一、课后服务情况本学期…`` → ``一、课后服务情况``), else after two
+  parallel phrases (``健全组织、明确职责``), else at the first comma, at most 30 characters.
+* :func:`find_headings` returns the whole tree; :func:`find_sections` the structure a
+  reviewer sees: the two top levels of Chinese-numbered and unnumbered headings (Arabic
+  ``1、`` items only when the text has no such headings and the line looks like a heading).
+  A section runs from its heading to the next heading of the same or a higher level.
 """
 
 from __future__ import annotations
@@ -28,84 +42,152 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["KINDS", "Section", "classify_title", "find_sections", "missing_kinds"]
+__all__ = [
+    "KINDS",
+    "Section",
+    "classify_title",
+    "find_headings",
+    "find_sections",
+    "find_structure",
+    "missing_kinds",
+]
 
 KINDS = ("overview", "work_done", "problems", "next_steps", "other")
 TITLE_MAX = 30
+#: a text before a stop character longer than this may be a title run into its body
+SHORT_TITLE = 16
 
 _CN = "一二三四五六七八九十"
+_CN_VAL = {c: i + 1 for i, c in enumerate(_CN)}
 _KIND_WORDS: dict[str, tuple[str, ...]] = {
     "next_steps": (
+        # what the policy texts ask for at the end of a self-inspection: 下一步 / 下步打算
         "下一步",
         "下步",
         "下阶段",
+        "下一阶段",
+        "今后",
+        "未来打算",
+        # rectification: 整改 headings in 自查 reports are what will be done
         "整改措施",
         "整改方向",
         "整改计划",
+        "整改建议",
         "改进措施",
-        "今后",
+        "改进方向",
         "努力方向",
+        # plans and proposals
         "工作打算",
         "工作思路",
         "工作设想",
         "工作计划",
         "工作建议",
-        "下一阶段",
-        "未来打算",
+        "意见建议",
     ),
     "problems": (
         "存在的问题",
         "存在问题",
         "问题与不足",
         "问题和不足",
+        "问题与整改",  # "问题与整改": the problems part comes first
+        "问题及整改",
         "不足之处",
         "存在的不足",
         "不足",
         "困难和问题",
+        "存在的困难",  # real reports name the problems part 困难 as often as 问题
+        "主要困难",
+        "困难",
         "主要问题",
+        "突出问题",
         "薄弱环节",
         "差距",
     ),
     "overview": ("基本情况", "总体情况", "学校概况", "概况", "基本概况", "工作概况"),
     "work_done": (
+        # measures taken
         "工作措施",
         "主要做法",
         "具体做法",
+        "经验做法",
         "主要措施",
         "采取的措施",
+        "措施经验",
+        "工作举措",
+        # what was done / found: "…情况" headings of inspection reports
         "自查情况",
-        "成效",
-        "工作开展情况",
         "开展情况",
         "落实情况",
-        "主要工作",
+        "推进情况",
+        "实施情况",
+        "执行情况",
+        "整治情况",
+        "管理情况",
+        "完成情况",
         "工作情况",
+        "工作开展情况",
+        "开展了以下工作",
+        # results
+        "成效",
+        "主要工作",
         "取得的成绩",
         "主要成绩",
         "工作成果",
-        "开展了以下工作",
-        "完成情况",
     ),
 }
 _KW_TO_KIND = {w: k for k, ws in _KIND_WORDS.items() for w in ws}
+# A heading line whose last character the source lost ("三、工作措"): the keyword less its
+# last character, at the end of a title on its own line.  Not a keyword of classify_title
+# (a prefix of a run-in title would match it too early).
+_TRUNCATED_RE = re.compile(
+    "(?:"
+    + "|".join(sorted({re.escape(w[:-1]) for w in _KW_TO_KIND if len(w) >= 4}, key=len))
+    + r")[ \t]*$"
+)
 _KW_RE = re.compile("|".join(sorted(map(re.escape, _KW_TO_KIND), key=len, reverse=True)))
+# Words a heading ends with when it names its topic ("课后服务情况", "作业管理做法").
+_HEAD_END_RE = re.compile(
+    "情况|做法|措施|问题|成效|打算|方向|建议|概况|经验|不足|困难|举措|计划|思路|方面"
+)
+
+# Heading words that may follow a keyword ("今后" + "工作方向", "下一步" + "工作打算").
+_HEAD_TAIL_RE = re.compile("(?:工作|方向|打算|措施|计划|思路|设想|重点)+")
 
 # Folded text is used: full-width punctuation is already ASCII.
 _GRADE_AFTER = rf"(?![{_CN}]{{0,2}}[、,]?[{_CN}]*年级|年级|[{_CN}]年级)"
+_AFTER_PUNCT = r"(?:^|(?<=[。;:!?])|(?<=[。;:!?][ \t]))[ \t]*"
 _HEAD_RE = re.compile(
     rf"""
-    (?P<pre>(?:^|(?<=[。;:!?])|(?<=[。;:!?][ \t]))[ \t]*(?:\d{{1,3}}[、.][ \t]*)?)
+    (?P<pre>{_AFTER_PUNCT}(?:\d{{1,3}}[、.][ \t]*)?)
     (?:
-        (?P<l1>(?:第[{_CN}]{{1,3}}(?:部分|[、,.:]))|(?:[{_CN}]{{1,3}}[、]){_GRADE_AFTER})
-      | (?P<l2>\([{_CN}]{{1,3}}\))
+        (?P<part>第(?P<part_n>[{_CN}]{{1,3}})部分)
+      | (?P<cn>(?P<cn_n>[{_CN}]{{1,3}})、){_GRADE_AFTER}
     )
-    |
-    (?P<pre3>^[ \t]*)(?P<l3>\d{{1,2}}(?:[、]|\.(?!\d)|。(?=\S)))(?!\d)
-    |
-    (?P<pre4>^[ \t]*)(?P<l4>\(\d{{1,2}}\))
+    | (?P<di>(?<![次名位])第(?P<di_n>[{_CN}]{{1,2}})[、,.:](?![{_CN}\d]))
+    | (?P<pcn>\((?P<pcn_n>[{_CN}]{{1,3}})\))
+    | (?P<pre3>^[ \t]*)(?P<ar>(?P<ar_n>\d{{1,2}})(?:[、]|\.(?!\d)|。(?=\S)))(?!\d)
+    | (?P<pre4>{_AFTER_PUNCT})(?P<par>\((?P<par_n>\d{{1,2}})\))
+    | (?P<pre5>(?:^|(?<=[。;:!?,]))[ \t]*)(?P<shi>(?P<shi_n>[{_CN}])是)(?![的否不])
+    | (?P<pre6>(?:^|(?<=[。!?]))[ \t]*)(?P<next>下一步|下步|下一阶段|下阶段|今后)
+      (?=[ \t]*,|[ \t]*[我将本全各学要])
+    | (?P<pre7>(?:^|(?<=[。!?]))[ \t]*)
+      (?P<lead>存在的问题|存在问题|存在的不足|主要问题|问题与不足)(?=[ \t]*:|主要|有以下|是)
+    | (?P<pre8>(?:^|(?<=[。!?,]))[ \t]*)
+      (?P<leadw>主要做法|具体做法|主要措施)(?=(?:如下)?[ \t]*:)
     """,
     re.MULTILINE | re.VERBOSE,
 )
+_STYLES = ("part", "cn", "di", "pcn", "ar", "par", "shi", "next", "lead", "leadw")
+#: styles that may resume after a gap in their numbering
+_RESUMING = frozenset(("part", "cn"))
+#: styles that need at least two items to be a list
+_PAIRED = frozenset(("shi", "di"))
+#: unnumbered headings: level 1, no sequence
+_UNNUMBERED = frozenset(("kw", "next", "lead", "leadw"))
+#: styles of the structure a reviewer sees (find_sections)
+_MAJOR = frozenset(("part", "cn", "di", "pcn", "kw", "next", "lead", "leadw"))
+_UNNUMBERED_KIND = {"next": "next_steps", "lead": "problems", "leadw": "work_done"}
+
 # An unnumbered short line holding a section keyword (e.g. "存在问题与改进措施:").
 _KW_LINE_RE = re.compile(
     r"^[ \t]*(?P<t>[^\n。!?]{0,12}?(?:"
@@ -119,6 +201,7 @@ _KW_LINE_RE = re.compile(
                 "下步打算",
                 "今后工作",
                 "整改措施",
+                "整改建议",
                 "基本情况",
                 "工作措施",
                 "主要做法",
@@ -133,6 +216,8 @@ _KW_LINE_RE = re.compile(
     + r")[^\n。!?,]{0,10}?)[ \t]*[:]?[ \t]*$",
     re.MULTILINE,
 )
+# A table-of-contents line: dot leaders (or a run of dots) and a page number at the end.
+_TOC_LINE_RE = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|-{4,}|_{4,})[ \t]*\d{1,3}[ \t]*$")
 _TITLE_STOP_RE = re.compile(r"[。:;!?\n]|\d{1,2}、|\([一二三四五六七八九十\d]")
 _PARALLEL_RE = re.compile(r"([^\s、,。:;]{2,8})、([^\s、,。:;]+)")
 _COMMA_RE = re.compile(r"[,]")
@@ -149,26 +234,52 @@ class Section:
     level: int = 1
 
 
+_SITUATION_RE = re.compile(r"情况[ \t:。.]*$")
+
+
 def classify_title(title: str) -> str:
-    """Canonical kind of a heading title (earliest keyword wins), else ``other``."""
+    """Canonical kind of a heading title (earliest keyword wins), else ``other``.
+
+    A title without a keyword that ends in ``情况`` ("课后服务情况") reports what was done:
+    ``work_done``.
+    """
     m = _KW_RE.search(title)
-    return _KW_TO_KIND[m.group()] if m else "other"
+    if m:
+        return _KW_TO_KIND[m.group()]
+    return "work_done" if _SITUATION_RE.search(title) else "other"
 
 
-def _title_end(folded: str, body_start: int, line_end: int) -> int:
+def _title_end(folded: str, body_start: int, line_end: int, style: str = "cn") -> int:
     """Where the heading text ends (see module docstring)."""
     limit = min(line_end, body_start + TITLE_MAX)
     window = folded[body_start:limit]
     m = _TITLE_STOP_RE.search(window)
-    if m:
-        return body_start + m.start()
-    if line_end - body_start <= TITLE_MAX:
+    if m is None and line_end - body_start <= TITLE_MAX:
         return line_end
+    stop = m.start() if m else len(window)
+    if style in ("shi", "di"):
+        # list items: the title is the first phrase
+        cm = re.search(r"[,;。:]", window)
+        return body_start + (cm.start() if cm else stop)
+    # A heading run into its body ends after its last section keyword…
+    head = window[: min(stop, 22)]
     kw_end = -1
-    for km in _KW_RE.finditer(window[:22]):
+    for km in _KW_RE.finditer(head):
         kw_end = km.end()
     if kw_end > 0:
+        tm = _HEAD_TAIL_RE.match(window, kw_end)
+        if tm:
+            kw_end = tm.end()
+    if kw_end > 0 and (m is None or stop - kw_end > 3):
         return body_start + kw_end
+    if m is not None and stop <= SHORT_TITLE:
+        return body_start + stop
+    # …else after the first heading word ("课后服务情况")…
+    hm = _HEAD_END_RE.search(window, 2, min(stop, SHORT_TITLE))
+    if hm and stop - hm.end() > 3:
+        return body_start + hm.end()
+    if m is not None:
+        return body_start + stop
     pm = _PARALLEL_RE.match(window)
     if pm:
         n = len(pm.group(1))
@@ -179,66 +290,148 @@ def _title_end(folded: str, body_start: int, line_end: int) -> int:
     return limit
 
 
-def find_sections(text: str, folded: str | None = None) -> list[Section]:
-    """Headings of the two highest levels present, with spans and kinds."""
-    if folded is None:
-        from .text import fold
+def _number(style: str, raw: str) -> int:
+    if style in ("ar", "par"):
+        return int(raw)
+    if len(raw) == 1:
+        return _CN_VAL.get(raw, 0)
+    if raw[0] == "十":
+        return 10 + _CN_VAL.get(raw[1], 0)
+    if raw[-1] == "十":
+        return _CN_VAL.get(raw[0], 0) * 10
+    if len(raw) == 3 and raw[1] == "十":
+        return _CN_VAL.get(raw[0], 0) * 10 + _CN_VAL.get(raw[2], 0)
+    return 0
 
-        folded = fold(text)
-    n = len(text)
-    cands: list[tuple[int, int, int]] = []  # (start, level, body_start)
+
+def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
+    """(start, style, number, body_start) of every marker, in text order."""
+    cands: list[tuple[int, str, int, int]] = []
+    toc_lines: set[int] = set()
     for m in _HEAD_RE.finditer(folded):
-        if m.group("l1") is not None:
-            lvl, g = 1, "l1"
-        elif m.group("l2") is not None:
-            lvl, g = 2, "l2"
-        elif m.group("l3") is not None:
-            lvl, g = 3, "l3"
-        else:
-            lvl, g = 4, "l4"
-        start = m.start(g)
-        body = m.end(g)
-        # skip empty markers at the very end and markers followed by a line break only
-        # when nothing else is on the line (still a heading: title is empty) - keep.
-        cands.append((start, lvl, body))
-    numbered_lines = {folded.rfind("\n", 0, c[0]) + 1 for c in cands}
-    for m in _KW_LINE_RE.finditer(folded):
-        s = m.start("t")
-        if folded.rfind("\n", 0, s) + 1 not in numbered_lines:
-            cands.append((s, 0, s))
-    if not cands:
-        return []
-    cands.sort()
-    # deduplicate keyword lines that are also numbered headings on the same line
-    levels = sorted({(1 if lv == 0 else lv) for _, lv, _ in cands})
-    chinese = [lv for lv in levels if lv <= 2]
-    keep_levels = set(chinese[:2]) if chinese else set(levels[:1])
-    out: list[Section] = []
-    heads: list[tuple[int, int, int, int]] = []  # start, level, body, title_end
-    for start, lvl, body in cands:
-        eff = 1 if lvl == 0 else lvl
-        if eff not in keep_levels:
+        style = next(g for g in _STYLES if m.group(g) is not None)
+        start, body = m.start(style), m.end(style)
+        ls = folded.rfind("\n", 0, start) + 1
+        if ls in toc_lines:
             continue
+        le = folded.find("\n", start)
+        if _TOC_LINE_RE.search(folded, start, le if le >= 0 else len(folded)):
+            toc_lines.add(ls)
+            continue
+        n = 0 if style in _UNNUMBERED else _number(style, m.group(style + "_n"))
+        cands.append((start, style, n, body))
+    numbered_lines = {folded.rfind("\n", 0, c[0]) + 1 for c in cands} | toc_lines
+    for m in _KW_LINE_RE.finditer(folded):
+        st = m.start("t")
+        if folded.rfind("\n", 0, st) + 1 not in numbered_lines:
+            cands.append((st, "kw", 0, st))
+    cands.sort()
+    # lists that need two items: keep a style's items only where a neighbour continues it
+    for style in _PAIRED:
+        items = [c for c in cands if c[1] == style]
+        keep: set[int] = set()
+        for a, b in zip(items, items[1:], strict=False):
+            if b[2] == a[2] + 1:
+                keep.update((a[0], b[0]))
+        cands = [c for c in cands if c[1] != style or c[0] in keep]
+    return cands
+
+
+def _tree(text: str, folded: str) -> list[tuple[Section, str]]:
+    """Every heading of the tree with its marker style."""
+    n = len(text)
+    stack: list[list] = []  # frames: [style, number, kind]
+    seen_level: dict[str, int] = {}
+    heads: list[tuple[int, int, int, str, str]] = []  # start, level, title_end, kind, style
+    for start, style, num, body in _candidates(folded):
+        if style in _UNNUMBERED:
+            if style == "next" and any(f[2] == "next_steps" for f in stack):
+                continue
+            depth = 0
+        else:
+            depth = next((i for i, f in enumerate(stack) if f[0] == style), -1)
+            if depth >= 0:
+                last = stack[depth][1]
+                if not (num == last + 1 or num == 1 or (style in _RESUMING and num > last)):
+                    continue
+            else:
+                if num != 1 and style not in _RESUMING and style not in seen_level:
+                    continue
+                depth = len(stack)
+                lvl = seen_level.get(style)
+                if (
+                    lvl is not None
+                    and lvl - 1 < depth
+                    and all(f[0] in _UNNUMBERED for f in stack[lvl - 1 :])
+                ):
+                    depth = lvl - 1  # back to a known style after an unnumbered heading
         line_end = folded.find("\n", body)
         if line_end < 0:
             line_end = n
-        if lvl >= 3:
-            # Arabic items count as headings only when the line looks like one.
-            te = _title_end(folded, body, line_end)
-            title = folded[body:te]
-            if line_end - body > 40 and classify_title(title) == "other":
-                continue
-        te = _title_end(folded, body, line_end)
-        heads.append((start, eff, body, te))
-    for i, (start, lvl, _body, te) in enumerate(heads):
+        if style in ("next", "lead", "leadw"):
+            te = body
+            kind = _UNNUMBERED_KIND[style]
+        else:
+            te = _title_end(folded, body, line_end, style)
+            kind = classify_title(folded[start:te])
+            if kind == "other" and te == line_end:
+                tm = _TRUNCATED_RE.search(folded, start, te)
+                if tm:
+                    kind = next(k for w, k in _KW_TO_KIND.items() if w.startswith(tm.group()))
+            if kind == "other" and depth > 0:
+                kind = stack[depth - 1][2]
+        del stack[depth:]
+        stack.append([style, num, kind])
+        seen_level.setdefault(style, len(stack))
+        heads.append((start, len(stack), te, kind, style))
+    out: list[tuple[Section, str]] = []
+    for i, (start, lvl, te, kind, style) in enumerate(heads):
         end = n
         for j in range(i + 1, len(heads)):
             if heads[j][1] <= lvl:
                 end = heads[j][0]
                 break
-        title = text[start:te].strip().rstrip(",、 ")
-        out.append(Section(classify_title(title), title, start, end, lvl))
+        title = text[start:te].strip().rstrip(",、: ")
+        out.append((Section(kind, title, start, end, lvl), style))
     return out
+
+
+def find_structure(text: str, folded: str | None = None) -> tuple[list[Section], list[Section]]:
+    """``(headings, sections)``: the whole tree, and the structure a reviewer sees — the
+    two top levels of Chinese-numbered and unnumbered headings, or, in a text without
+    them, the top-level Arabic items that look like headings."""
+    if folded is None:
+        from .text import fold
+
+        folded = fold(text)
+    tree = _tree(text, folded)
+    headings = [h for h, _ in tree]
+    major = [h for h, st in tree if st in _MAJOR]
+    if major:
+        top = min(h.level for h in major)
+        return headings, [h for h in major if h.level <= top + 1]
+    top = min((h.level for h in headings), default=0)
+    sections = []
+    for h in headings:
+        if h.level != top:
+            continue
+        line_end = folded.find("\n", h.start)
+        if line_end < 0:
+            line_end = len(folded)
+        if line_end - h.start > 40 and classify_title(h.title) == "other":
+            continue
+        sections.append(h)
+    return headings, sections
+
+
+def find_headings(text: str, folded: str | None = None) -> list[Section]:
+    """Every heading of the tree (all levels), with spans, levels and kinds."""
+    return find_structure(text, folded)[0]
+
+
+def find_sections(text: str, folded: str | None = None) -> list[Section]:
+    """The structure a reviewer sees (see :func:`find_structure`)."""
+    return find_structure(text, folded)[1]
 
 
 def missing_kinds(sections: Sequence[Section], required: Sequence[str]) -> list[str]:

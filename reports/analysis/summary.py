@@ -53,9 +53,11 @@ def list_items(folded_body: str, body: str) -> list[str]:
 
 def _section_items(text: str, folded: str, sections: Sequence[Section], kind: str) -> list[str]:
     out: list[str] = []
+    covered_to = -1
     for s in sections:
-        if s.kind != kind:
+        if s.kind != kind or s.start < covered_to:
             continue
+        covered_to = s.end
         body_start = s.start + len(s.title)
         # nested sections of the same kind are covered by the outer one
         out.extend(list_items(folded[body_start : s.end], text[body_start : s.end]))
