@@ -20,6 +20,7 @@ INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*application/json)[^
 HANDLER_ATTR = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 STYLE_ATTR = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I)
 JS_URL = re.compile(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", re.I)
+STYLE_ELEMENT = re.compile(r"<style\b", re.I)
 
 
 def policy(response) -> dict[str, list[str]]:
@@ -85,6 +86,7 @@ def test_every_page_type_carries_a_csp_without_inline_script_or_style(
         assert not INLINE_SCRIPT.search(html), (what, INLINE_SCRIPT.search(html).group())
         assert not HANDLER_ATTR.search(html), (what, HANDLER_ATTR.search(html).group())
         assert not JS_URL.search(html), what
+        assert not STYLE_ELEMENT.search(html), what
         if not path.startswith("/django-admin/"):  # Django's own pages: see the browser test
             assert not STYLE_ATTR.search(html), (what, STYLE_ATTR.search(html).group())
         assert response.headers["X-Frame-Options"] == "DENY", what
@@ -99,12 +101,13 @@ def test_the_api_answers_with_the_same_policy(world, built, login):
 
 
 def test_no_template_needs_an_inline_script_handler_or_style():
-    """Caught here rather than in a browser: an inline script, on…= handler, javascript: URL
-    or style="" attribute would be refused by the policy and silently do nothing."""
+    """Caught here rather than in a browser: an inline script, on…= handler, javascript: URL,
+    <style> element or style="" attribute would be refused by the policy and silently do
+    nothing."""
     offending = []
     for path in sorted(TEMPLATES.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
-        for pattern in (INLINE_SCRIPT, HANDLER_ATTR, STYLE_ATTR, JS_URL):
+        for pattern in (INLINE_SCRIPT, HANDLER_ATTR, STYLE_ATTR, STYLE_ELEMENT, JS_URL):
             for match in pattern.finditer(text):
                 offending.append(f"{path.relative_to(TEMPLATES)}: {match.group()[:80]}")
         if "hx-on" in text:
