@@ -15,7 +15,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("django-admin/", admin.site.urls),
-    path("review/", include("reports.review_urls")),
+    path("review/", include("reports.review.urls")),
     path("dashboard/", include("reports.dashboard_urls")),
     path("api/", include("reports.api_urls")),
     path("", include("reports.urls")),
