@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "reports",
-    "reports.review",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +176,7 @@ CELERY_TASK_ROUTES = {
     "reports.analyze_version": {"queue": "analysis"},
     "reports.reanalyze_campaign": {"queue": "analysis"},
     "reports.run_export": {"queue": "exports"},
+    "reports.run_import": {"queue": "exports"},
 }
 CELERY_BEAT_SCHEDULE = {
     # A submission made while the broker was down is analysed once it is back.
@@ -187,6 +187,8 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly; the task itself only sends between 08:00 and 20:00 Asia/Shanghai.
     "deadline-reminders": {"task": "reports.send_deadline_reminders", "schedule": 3600.0},
     "purge-expired-exports": {"task": "reports.purge_expired_exports", "schedule": 6 * 3600.0},
+    # An import sent while the broker was down starts once it is back.
+    "requeue-pending-imports": {"task": "reports.requeue_pending_imports", "schedule": 300.0},
     # An export requested while the broker was down starts within minutes of its return.
     "requeue-pending-exports": {
         "task": "reports.requeue_pending_exports",
@@ -221,6 +223,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "jianfu@localhost")
+# The e-mail password reset (accounts/password_reset/) answers 404 unless turned on; even
+# then it never mails staff or superuser accounts. Admins reset passwords in their subtree.
+PASSWORD_RESET_BY_EMAIL = env_bool("PASSWORD_RESET_BY_EMAIL", False)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from reports import views as report_views
@@ -6,16 +7,46 @@ from reports import views as report_views
 admin.site.site_header = "减负自查报告平台 · 系统管理"
 admin.site.site_title = "减负自查报告平台"
 
+reset_only = report_views.email_reset_only
+
+# django.contrib.auth.urls, spelled out: the e-mail password reset answers 404 unless
+# PASSWORD_RESET_BY_EMAIL is on (admins reset passwords from the unit page instead).
+account_urls = [
+    path("login/", report_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", report_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "password_reset/",
+        reset_only(report_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "password_reset/done/",
+        reset_only(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        reset_only(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        reset_only(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+]
+
 urlpatterns = [
     path("healthz", report_views.healthz, name="healthz"),
-    path(
-        "accounts/password_change/",
-        report_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(account_urls)),
     path("django-admin/", admin.site.urls),
-    path("review/", include("reports.review.urls")),
+    path("review/", include("reports.review_urls")),
     path("dashboard/", include("reports.dashboard_urls")),
     path("api/", include("reports.api_urls")),
     path("", include("reports.urls")),

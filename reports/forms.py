@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 
 from reports.choices import RectificationStatus
 from reports.models import Campaign
@@ -26,6 +27,16 @@ class OrgImportForm(forms.Form):
         if sheet.size > 10 * 1024 * 1024:
             raise forms.ValidationError("表格文件不能超过 10 MB")
         return sheet
+
+
+class NoStaffPasswordResetForm(PasswordResetForm):
+    """The e-mail reset (only when ``PASSWORD_RESET_BY_EMAIL`` is on) never mails an account
+    with staff or superuser rights: whoever controls its address must not control it."""
+
+    def get_users(self, email):
+        return (
+            user for user in super().get_users(email) if not user.is_staff and not user.is_superuser
+        )
 
 
 class CampaignForm(forms.ModelForm):

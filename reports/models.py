@@ -14,6 +14,7 @@ from reports.choices import (
     ChecklistTopic,
     ExportKind,
     ExportState,
+    ImportState,
     IndicatorGroup,
     OrgKind,
     RectificationStatus,
@@ -680,3 +681,40 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.campaign}"
+
+
+class ImportJob(models.Model):
+    """An org/account import too large for one request, run by a worker with progress.
+
+    ``sheet`` holds the uploaded file (it may carry 初始密码 in clear) only until the job
+    ends; ``result`` holds the counts, the row errors and the generated passwords, which
+    are shown to the requester alone and dropped when they confirm they saved them.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(
+        "状态", max_length=16, choices=ImportState.choices, default=ImportState.PENDING
+    )
+    filename = models.CharField(max_length=200, blank=True, default="")
+    sheet = models.BinaryField(default=b"", editable=False)
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ImportState.values), name="importjob_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"导入 {self.filename}"

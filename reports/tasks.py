@@ -7,7 +7,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError
 
-from reports import export_tasks, review_tasks  # noqa: F401 - register their tasks
+from reports import export_tasks, import_tasks, review_tasks  # noqa: F401 - register their tasks
 
 
 @shared_task(

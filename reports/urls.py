@@ -6,7 +6,23 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("orgs/", views.org_list, name="org_list"),
     path("orgs/<int:pk>/", views.org_detail, name="org_detail"),
+    path(
+        "orgs/<int:pk>/members/<int:user_pk>/reset-password/",
+        views.member_password_reset,
+        name="member_password_reset",
+    ),
     path("orgs/import/", views.org_import_view, name="org_import"),
+    path("orgs/import/jobs/<int:pk>/", views.org_import_job, name="org_import_job"),
+    path(
+        "orgs/import/jobs/<int:pk>/progress/",
+        views.org_import_job_progress,
+        name="org_import_job_progress",
+    ),
+    path(
+        "orgs/import/jobs/<int:pk>/clear-passwords/",
+        views.org_import_job_clear_passwords,
+        name="org_import_job_clear_passwords",
+    ),
     path("audit/", views.audit_log, name="audit_log"),
     path("campaigns/", report_views.campaign_list, name="campaign_list"),
     path("campaigns/new/", report_views.campaign_create, name="campaign_create"),

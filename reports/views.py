@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,15 +14,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.dateparse import parse_date
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from reports.choices import OrgKind, Role
-from reports.forms import OrgImportForm
+from reports.choices import ImportState, OrgKind, Role
+from reports.forms import NoStaffPasswordResetForm, OrgImportForm
+from reports.models import ImportJob
 from reports.selectors import (
     audit_events_visible_to,
     has_role,
@@ -26,6 +32,8 @@ from reports.selectors import (
     user_role,
     user_unit,
 )
+from reports.services import import_jobs
+from reports.services.accounts import account_password_reset, accounts_resettable_by
 from reports.services.org_import import ImportRejected, SheetError, org_import, read_sheet
 
 
@@ -63,21 +71,57 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(units_visible_to(request.user), pk=pk)
     children = unit.children.all()
     members = unit.memberships.select_related("user") if is_bureau_staff(request.user) else []
+    resettable = set(
+        accounts_resettable_by(request.user)
+        .filter(membership__organization=unit)
+        .values_list("pk", flat=True)
+    )
     return render(
-        request, "reports/org_detail.html", {"unit": unit, "children": children, "members": members}
+        request,
+        "reports/org_detail.html",
+        {"unit": unit, "children": children, "members": members, "resettable": resettable},
+    )
+
+
+@require_POST
+@login_required
+@never_cache
+def member_password_reset(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """重置密码: an admin gives an account of their subtree a one-time password, shown once."""
+    unit = get_object_or_404(units_visible_to(request.user), pk=pk)
+    if not has_role(request.user, Role.ADMIN):
+        raise PermissionDenied
+    target = get_object_or_404(
+        accounts_resettable_by(request.user), pk=user_pk, membership__organization=unit
+    )
+    password = account_password_reset(actor=request.user, user=target, request=request)
+    return render(
+        request,
+        "reports/member_password_reset.html",
+        {"unit": unit, "target": target, "password": password},
     )
 
 
 @login_required
+@never_cache
 def org_import_view(request: HttpRequest) -> HttpResponse:
+    """Small sheets are imported in the request; large ones become an ``ImportJob``."""
     if not has_role(request.user, Role.ADMIN):
         raise PermissionDenied
     form = OrgImportForm(request.POST or None, request.FILES or None)
-    context: dict = {"form": form}
+    context: dict = {"form": form, "jobs": import_jobs.import_jobs_of(request.user)[:10]}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["sheet"]
+        data = upload.read()
         try:
-            records = read_sheet(upload, upload.name)
+            if import_jobs.needs_job(data, upload.name):
+                job = import_jobs.import_job_request(
+                    actor=request.user, data=data, filename=upload.name, request=request
+                )
+                if getattr(job, "dispatch_failed", False):
+                    messages.warning(request, import_jobs.BROKER_DOWN_MESSAGE)
+                return redirect("org_import_job", job.pk)
+            records = read_sheet(io.BytesIO(data), upload.name)
             context["result"] = org_import(records=records, actor=request.user, request=request)
             messages.success(request, "导入成功")
         except SheetError as exc:
@@ -85,6 +129,38 @@ def org_import_view(request: HttpRequest) -> HttpResponse:
         except ImportRejected as exc:
             context["errors"] = exc.errors
     return render(request, "reports/org_import.html", context)
+
+
+def _own_import_job(request: HttpRequest, pk: int) -> ImportJob:
+    """Only the requester sees an import job (it may hold generated passwords): else 404."""
+    return get_object_or_404(import_jobs.import_jobs_of(request.user), pk=pk)
+
+
+@require_GET
+@login_required
+@never_cache
+def org_import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_import_job(request, pk)
+    return render(request, "reports/org_import_job.html", {"job": job})
+
+
+@require_GET
+@login_required
+@never_cache
+def org_import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_import_job(request, pk)
+    return render(request, "reports/org_import_job_progress.html", {"job": job})
+
+
+@require_POST
+@login_required
+def org_import_job_clear_passwords(request: HttpRequest, pk: int) -> HttpResponse:
+    """我已保存密码: the generated passwords leave the job for good."""
+    job = _own_import_job(request, pk)
+    if job.state == ImportState.DONE:
+        import_jobs.import_job_clear_passwords(job=job, actor=request.user)
+        messages.success(request, "已删除系统保存的初始密码")
+    return redirect("org_import_job", job.pk)
 
 
 @login_required
@@ -114,6 +190,36 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "actions": sorted(set(actions)),
         },
     )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; the page offers the e-mail reset only when it is turned on."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["password_reset_by_email"] = _email_reset_on()
+        return context
+
+
+def _email_reset_on() -> bool:
+    return bool(getattr(settings, "PASSWORD_RESET_BY_EMAIL", False))
+
+
+def email_reset_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The e-mail reset pages answer 404 unless ``PASSWORD_RESET_BY_EMAIL`` is on
+    (read at each request: recovery normally goes through an admin's 重置密码)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _email_reset_on():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = NoStaffPasswordResetForm
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -219,3 +219,313 @@ def test_the_sample_sheet_in_the_repo_imports(settings):
         "import_orgs", str(Path(settings.BASE_DIR) / "static/samples/org_import_sample.csv")
     )
     assert Organization.objects.get(code="5101001003").get_school_type_display() == "九年一贯制"
+
+
+# ---------------------------------------------------------------- scope of a scoped admin
+
+
+def row(code, name, kind, parent="", school_type="", username="", role="", password="", email=""):
+    full_name = username
+    return [code, name, kind, parent, school_type, "", username, full_name, role, password, email]
+
+
+@pytest.fixture
+def district(world):
+    """A 学区 under county A with one school, and its admin (a real scoped admin)."""
+    from reports.choices import OrgKind, Role
+    from tests.conftest import make_user
+
+    unit = Organization.objects.create(
+        name="甲县城关学区", code="XQ-1", kind=OrgKind.DISTRICT, parent=world.county_a
+    )
+    school = Organization.objects.create(
+        name="城关小学", code="1000000009", kind=OrgKind.SCHOOL, parent=unit, school_type="primary"
+    )
+    admin = make_user("xq-admin", unit, Role.ADMIN)
+    return unit, school, admin
+
+
+def rejected_page(client, rows, name="orgs.csv"):
+    response = post_sheet(client, csv_bytes(rows), name)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "本次没有导入任何数据" in page
+    return page
+
+
+@pytest.mark.django_db
+def test_a_scoped_admin_cannot_take_over_an_account_outside_its_subtree(world, district, login):
+    unit, school, admin = district
+    world.rita.email = "rita@county-a.cn"
+    world.rita.save()
+    sheet = [
+        row("1000000009", "城关小学", "学校", "XQ-1", "小学", "rita", "管理员", "", "x@evil.cn")
+    ]
+    page = rejected_page(login(admin), sheet)
+    assert "第2行：账号“rita”已存在且不在您的管辖范围内" in page
+    world.rita.refresh_from_db()
+    assert world.rita.email == "rita@county-a.cn"
+    assert world.rita.membership.organization == world.county_a
+    assert world.rita.membership.role == "reviewer"
+
+
+@pytest.mark.django_db
+def test_an_account_without_membership_cannot_be_claimed_by_a_scoped_admin(world, district, login):
+    unit, school, admin = district
+    User.objects.create_user(username="loner", email="loner@example.cn")
+    sheet = [
+        row("1000000009", "城关小学", "学校", "XQ-1", "小学", "loner", "填报员", "", "x@evil.cn")
+    ]
+    assert "账号“loner”已存在且不在您的管辖范围内" in rejected_page(login(admin), sheet)
+    assert User.objects.get(username="loner").email == "loner@example.cn"
+    assert not Membership.objects.filter(user__username="loner").exists()
+
+
+@pytest.mark.django_db
+def test_no_import_changes_a_superuser_or_staff_account(world, district, login, tmp_path):
+    from reports.choices import Role
+
+    unit, school, admin = district
+    root = User.objects.create_superuser("root", "root@ops.cn", "Root-Pass-2026")
+    staff = User.objects.create_user("opsstaff", "staff@ops.cn", is_staff=True)
+    # Even with a membership inside the importer's subtree, they stay out of reach.
+    Membership.objects.create(user=root, organization=school, role=Role.SUBMITTER)
+    Membership.objects.create(user=staff, organization=school, role=Role.SUBMITTER)
+    sheet = [
+        row("1000000009", "城关小学", "学校", "XQ-1", "小学", "root", "管理员", "", "x@evil.cn"),
+        row(
+            "1000000010", "城关二小", "学校", "XQ-1", "小学", "opsstaff", "管理员", "", "y@evil.cn"
+        ),
+    ]
+    page = rejected_page(login(admin), sheet)
+    assert "第2行：账号“root”是系统管理账号，不能通过导入修改" in page
+    assert "第3行：账号“opsstaff”是系统管理账号，不能通过导入修改" in page
+    # Not by a superuser's import either, nor from the command line.
+    page = rejected_page(login(root), sheet)
+    assert "账号“root”是系统管理账号" in page
+    path = tmp_path / "orgs.csv"
+    path.write_bytes(csv_bytes(sheet))
+    with pytest.raises(CommandError):
+        call_command("import_orgs", str(path))
+    root.refresh_from_db()
+    staff.refresh_from_db()
+    assert (root.email, staff.email) == ("root@ops.cn", "staff@ops.cn")
+    assert root.membership.role == "submitter" and staff.membership.role == "submitter"
+    assert not Organization.objects.filter(code="1000000010").exists()
+
+
+@pytest.mark.django_db
+def test_an_admin_cannot_reparent_its_own_unit(world, district, login):
+    from reports.choices import Role
+    from tests.conftest import make_user
+
+    county_admin = make_user("ca-admin", world.county_a, Role.ADMIN)
+    page = rejected_page(login(county_admin), [row("CA", "甲县教育局", "县", "P0")])
+    assert "第2行：不能更改本账号所属单位“CA”的上级单位" in page
+    world.county_a.refresh_from_db()
+    assert world.county_a.parent == world.city and world.county_a.path.startswith(world.city.path)
+    # Renaming it while keeping its parent is fine.
+    page = post_sheet(
+        login(county_admin), csv_bytes([row("CA", "甲县教育体育局", "县", "C0")]), "o.csv"
+    )
+    assert "更新 1 个" in page.content.decode()
+    world.county_a.refresh_from_db()
+    assert world.county_a.name == "甲县教育体育局" and world.county_a.parent == world.city
+
+
+@pytest.mark.django_db
+def test_a_unit_is_never_moved_out_of_the_importers_subtree(world, district, login):
+    from reports.choices import Role
+    from tests.conftest import make_user
+
+    unit, school, admin = district
+    county_admin = make_user("ca-admin", world.county_a, Role.ADMIN)
+    client = login(county_admin)
+    # Directly under a unit of another county …
+    page = rejected_page(client, [row("XQ-1", "甲县城关学区", "学区", "CB")])
+    assert "第2行：上级单位必须在您的管辖范围内" in page
+    # … or through its own unit's row, moved along with it.
+    page = rejected_page(
+        client, [row("CA", "甲县教育局", "县", "CB"), row("XQ-1", "甲县城关学区", "学区", "CA")]
+    )
+    assert "第2行：不能更改本账号所属单位“CA”的上级单位" in page
+    unit.refresh_from_db()
+    world.county_a.refresh_from_db()
+    assert unit.parent == world.county_a and world.county_a.parent == world.city
+    assert unit.path.startswith(world.county_a.path)
+
+
+@pytest.mark.django_db
+def test_a_unit_moved_under_its_own_subtree_is_a_row_error(world, district, login):
+    from reports.choices import OrgKind
+
+    unit, school, admin = district
+    inner = Organization.objects.create(
+        name="城关学区东片", code="XQ-1-E", kind=OrgKind.DISTRICT, parent=unit
+    )
+    page = rejected_page(login(world.ada), [row("XQ-1", "甲县城关学区", "学区", "XQ-1-E")])
+    assert "第2行：上级单位不能是本单位的下级单位" in page
+    unit.refresh_from_db()
+    inner.refresh_from_db()
+    assert unit.parent == world.county_a and inner.parent == unit
+
+
+@pytest.mark.django_db
+def test_an_initial_password_must_pass_the_password_validators(world, login):
+    sheet = [row("1000000011", "新学校", "学校", "CA", "小学", "weak-1", "填报员", "1")]
+    page = rejected_page(login(world.ada), sheet)
+    assert "第2行：初始密码不符合要求：" in page
+    assert "这个密码太短了，至少要有 8 个字符。" in page and "这个密码太常见了。" in page
+    assert not User.objects.filter(username="weak-1").exists()
+    assert not Organization.objects.filter(code="1000000011").exists()
+
+
+@pytest.mark.django_db
+def test_unit_codes_are_safe_and_school_codes_are_ten_digits(world, login):
+    sheet = [
+        row("../../zz9", "越界学校", "学校", "CA", "小学"),
+        row("12345", "短码学校", "学校", "CA", "小学"),
+        row("../x", "某学区", "学区", "CA"),
+        row("X" * 33, "长码学区", "学区", "CA"),
+    ]
+    page = rejected_page(login(world.ada), sheet)
+    assert "第2行：学校的单位代码应为10位数字的学校标识码，而不是“../../zz9”" in page
+    assert "第3行：学校的单位代码应为10位数字的学校标识码，而不是“12345”" in page
+    assert "第4行：单位代码“../x”只能由字母、数字、-、_ 组成，且不超过32个字符" in page
+    assert "第5行：单位代码" in page
+    assert Organization.objects.count() == 7  # the world alone
+
+
+# ---------------------------------------------------------------- reading at most MAX_ROWS
+
+
+def test_a_csv_past_the_row_limit_is_refused_without_reading_the_rest():
+    from reports.services.org_import import SheetError, read_sheet
+
+    lines = [",".join(HEADER)]
+    lines += [f"X{i},单位{i},学区,CA,,,,,,," for i in range(50_001)]
+    # A field far past csv's field size limit: reading this far would fail differently.
+    lines.append('X-last,"' + "长" * 200_000 + '",学区,CA,,,,,,,')
+    data = ("\n".join(lines) + "\n").encode()
+    with pytest.raises(SheetError, match="一次最多导入 50000 行"):
+        read_sheet(io.BytesIO(data), "orgs.csv")
+
+
+def test_an_xlsx_past_the_row_limit_is_refused_without_reading_the_rest():
+    """Row 50,002 passes the limit (the empty rows between count); row 50,003 holds a cell
+    openpyxl cannot read, so a reader that reads everything first fails on it instead."""
+    import zipfile
+
+    from reports.services.org_import import SheetError, read_sheet
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(["X1", "单位", "学区", "CA"])
+    sheet.cell(row=50_002, column=1, value="X2")
+    plain = io.BytesIO()
+    workbook.save(plain)
+    hostile = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source,
+        zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                bad = b'<row r="50003"><c r="A50003" t="n"><v>not-a-number</v></c></row>'
+                content = content.replace(b"</sheetData>", bad + b"</sheetData>")
+            target.writestr(info.filename, content)
+    with pytest.raises(SheetError, match="一次最多导入 50000 行"):
+        read_sheet(io.BytesIO(hostile.getvalue()), "orgs.xlsx")
+
+
+def test_a_hostile_sheet_is_a_message_not_an_error(world, login):
+    client = login(world.ada)
+    oversized = (",".join(HEADER) + '\nX1,"' + "长" * 200_000 + '",学区,CA\n').encode()
+    page = post_sheet(client, oversized, "orgs.csv").content.decode()
+    assert "CSV 文件第" in page and "格式有误" in page
+    long_name = [row("XL-1", "名" * 201, "学区", "CA", username="bad user", role="填报员")]
+    page = rejected_page(client, long_name)
+    assert "第2行：单位名称超过200个字" in page
+    assert "第2行：账号“bad user”只能包含字母、数字和 @ . + - _" in page
+
+
+# ---------------------------------------------------------------- large imports run as a job
+
+
+def account_rows(count: int) -> list[list[str]]:
+    return [
+        row(f"90000{i:05d}", f"新学校{i}", "学校", "CA", "小学", f"bulk-{i}", "填报员")
+        for i in range(count)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_large_import_becomes_a_job_with_a_polling_progress_page(world, login):
+    from reports.choices import ImportState, Role
+    from reports.models import ImportJob
+    from reports.services.import_jobs import import_job_run
+    from tests.conftest import make_user
+
+    client = login(world.ada)
+    response = post_sheet(client, csv_bytes(account_rows(31)), "orgs.csv")
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/orgs/import/jobs/{job.pk}/"
+    assert not User.objects.filter(username__startswith="bulk-").exists()  # not in the request
+    page = client.get(f"/orgs/import/jobs/{job.pk}/").content.decode()
+    assert f'hx-get="/orgs/import/jobs/{job.pk}/progress/"' in page
+    assert 'hx-trigger="every 2s"' in page and "排队中" in page
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, progress=10, total=31)
+    fragment = client.get(f"/orgs/import/jobs/{job.pk}/progress/").content.decode()
+    assert "10/31" in fragment and "hx-trigger" in fragment
+
+    import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportState.DONE and job.progress == job.total == 31
+    assert bytes(job.sheet) == b""  # the uploaded file (初始密码 in clear) is blanked
+    assert (
+        User.objects.filter(username__startswith="bulk-", must_change_password=True).count() == 31
+    )
+    fragment = client.get(f"/orgs/import/jobs/{job.pk}/progress/").content.decode()
+    assert "hx-trigger" not in fragment and "新建账号 31 个" in fragment
+    username, password = job.result["passwords"][0]
+    assert password in fragment and User.objects.get(username=username).check_password(password)
+
+    other_admin = make_user("other-admin", world.province, Role.ADMIN)
+    other = login(other_admin)
+    for url in ("", "progress/"):
+        assert other.get(f"/orgs/import/jobs/{job.pk}/{url}").status_code == 404
+    assert other.post(f"/orgs/import/jobs/{job.pk}/clear-passwords/").status_code == 404
+
+    client = login(world.ada)
+    client.get(f"/orgs/import/jobs/{job.pk}/")  # viewing writes nothing
+    job.refresh_from_db()
+    assert len(job.result["passwords"]) == 31
+    client.post(f"/orgs/import/jobs/{job.pk}/clear-passwords/")
+    job.refresh_from_db()
+    assert job.result["passwords"] == [] and password not in str(job.result)
+    page = client.get(f"/orgs/import/jobs/{job.pk}/").content.decode()
+    assert password not in page and "31 个初始密码已删除" in page
+
+
+@pytest.mark.django_db
+def test_a_job_is_sent_to_celery_after_commit_and_checks_the_scope_when_it_runs(
+    world, district, login, eager_celery, django_capture_on_commit_callbacks
+):
+    from reports.choices import ImportState
+    from reports.models import ImportJob
+
+    unit, school, admin = district
+    rows = account_rows(31)
+    rows.append(row("1000000009", "城关小学", "学校", "XQ-1", "小学", "rita", "管理员"))
+    with django_capture_on_commit_callbacks(execute=True):
+        post_sheet(login(admin), csv_bytes([[*r[:3], "XQ-1", *r[4:]] for r in rows]), "o.csv")
+    job = ImportJob.objects.get()
+    assert job.state == ImportState.FAILED
+    assert "第33行：账号“rita”已存在且不在您的管辖范围内" in job.result["errors"]
+    assert not User.objects.filter(username__startswith="bulk-").exists()
+    world.rita.refresh_from_db()
+    assert world.rita.membership.organization == world.county_a
+    page = login(admin).get(f"/orgs/import/jobs/{job.pk}/").content.decode()
+    assert "本次没有导入任何数据" in page and "账号“rita”已存在且不在您的管辖范围内" in page

@@ -1,0 +1,186 @@
+"""Org/account imports too large for one web request, run as a Celery job with progress.
+
+A sheet with more than ``JOB_ACCOUNT_ROWS`` account rows or more than ``JOB_ROWS`` rows is
+not imported in the request (hashing one password takes about half a second with the
+production hasher, so 300 accounts would pass gunicorn's timeout). ``import_job_request``
+stores the uploaded file in an ``ImportJob`` and hands its id to Celery after commit (queue
+``exports``); ``import_job_run`` reads and imports it exactly as a small sheet is imported
+(``reports.services.org_import``), updating ``progress`` every ``PROGRESS_EVERY`` hashed
+passwords. The page polls the job with htmx.
+
+Decisions:
+- The job re-checks the requester's role when it runs, and the import checks the scope
+  then, not when the file was sent.
+- The uploaded file may carry 初始密码 in clear: it is blanked as soon as the job ends,
+  whatever the outcome.
+- Generated passwords are kept in ``result["passwords"]`` so that the requester can read
+  them once the job is done (only the requester sees the job: 404 for anyone else). A GET
+  never writes, so they are not dropped on view: the page shows them with a POST button
+  "我已保存密码" (``import_job_clear_passwords``) that removes them for good.
+- A job left pending because the broker was down is sent again by ``import_jobs_requeue``
+  (``reports.requeue_pending_imports``), like exports.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from contextlib import closing
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from reports.audit import audit_record
+from reports.choices import ImportState, Role
+from reports.models import ImportJob, User
+from reports.selectors import has_role, user_unit
+from reports.services.org_import import (
+    COLUMNS,
+    ImportRejected,
+    SheetError,
+    iter_sheet,
+    org_import,
+    read_sheet,
+)
+
+log = logging.getLogger(__name__)
+
+JOB_ACCOUNT_ROWS = 30
+JOB_ROWS = 500
+PROGRESS_EVERY = 10
+STALE_PENDING = timedelta(minutes=5)
+BROKER_DOWN_MESSAGE = "后台任务服务暂时不可用，导入已排队，稍后自动开始"
+UNEXPECTED_ERROR = "导入时发生意外错误，没有导入任何数据，请稍后重试或联系系统管理员"
+
+
+def needs_job(data: bytes, filename: str) -> bool:
+    """Whether the sheet goes to a background job. Reads no further than the thresholds, so
+    the request never reads a large sheet (the job reads it, and refuses it past
+    ``MAX_ROWS``). Raises ``SheetError`` for a file that is not a readable sheet."""
+    rows = accounts = 0
+    with closing(iter_sheet(data, filename)) as records:
+        for record in records:
+            if not any(record.values()):
+                continue
+            rows += 1
+            accounts += bool(record.get(COLUMNS["username"], "").strip())
+            if accounts > JOB_ACCOUNT_ROWS or rows > JOB_ROWS:
+                return True
+    return False
+
+
+def import_jobs_of(user: User) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(requested_by=user).defer("sheet")
+
+
+def import_job_request(
+    *, actor: User, data: bytes, filename: str, request: HttpRequest | None = None
+) -> ImportJob:
+    """Store the sheet in a pending job and queue it after commit. ``job.dispatch_failed``
+    tells the caller the broker was unreachable (the job stays pending, sent again later)."""
+    with transaction.atomic():
+        job = ImportJob.objects.create(requested_by=actor, filename=filename[:200], sheet=data)
+        audit_record(
+            action="org_import_queued",
+            actor=actor,
+            target=job.filename,
+            organization=user_unit(actor),
+            detail={"job": job.pk},
+            request=request,
+        )
+        job.dispatch_failed = False
+        transaction.on_commit(lambda: _dispatch(job))
+    return job
+
+
+def _dispatch(job: ImportJob) -> None:
+    job.dispatch_failed = not import_job_dispatch(job.pk)
+
+
+def import_job_dispatch(job_id: int) -> bool:
+    """Hand the job to Celery; False (job left pending) when the broker is unreachable."""
+    from reports.import_tasks import run_import
+
+    try:
+        run_import.delay(job_id)
+    except Exception:  # kombu.exceptions.OperationalError and friends: broker down
+        log.warning("import job %s left pending: broker unavailable", job_id, exc_info=True)
+        return False
+    return True
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """Import the job's sheet. Re-reads the job; does nothing if it has ended or is gone."""
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update()
+            .select_related("requested_by")
+            .filter(pk=job_id)
+            .first()
+        )
+        if job is None or job.state in (ImportState.DONE, ImportState.FAILED):
+            return job
+        job.state, job.progress = ImportState.RUNNING, 0
+        job.save(update_fields=["state", "progress"])
+    actor = job.requested_by
+
+    def on_progress(done: int, total: int) -> None:
+        if done % PROGRESS_EVERY == 0 or done == total:
+            ImportJob.objects.filter(pk=job_id).update(progress=done, total=total)
+
+    state, result, error = ImportState.FAILED, {}, ""
+    try:
+        if not actor.is_active or not has_role(actor, Role.ADMIN):
+            raise ImportRejected(["提交导入的账号已没有管理员权限，没有导入任何数据"])
+        records = read_sheet(io.BytesIO(bytes(job.sheet)), job.filename)
+        outcome = org_import(records=records, actor=actor, on_progress=on_progress, job_id=job_id)
+    except SheetError as exc:
+        error = str(exc)
+    except ImportRejected as exc:
+        result = {"errors": exc.errors}
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        error = UNEXPECTED_ERROR
+    else:
+        state = ImportState.DONE
+        result = {
+            "units_created": outcome.units_created,
+            "units_updated": outcome.units_updated,
+            "users_created": outcome.users_created,
+            "users_updated": outcome.users_updated,
+            "passwords": [list(pair) for pair in outcome.generated_passwords],
+        }
+    ImportJob.objects.filter(pk=job_id).update(
+        state=state, result=result, error=error, sheet=b"", finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def import_job_clear_passwords(*, job: ImportJob, actor: User) -> None:
+    """The requester saved the generated passwords: drop them from the job for good."""
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not locked.result.get("passwords"):
+            return
+        count = len(locked.result["passwords"])
+        locked.result = {**locked.result, "passwords": [], "passwords_cleared": count}
+        locked.save(update_fields=["result"])
+        audit_record(
+            action="org_import_passwords_cleared",
+            actor=actor,
+            target=locked.filename,
+            organization=user_unit(actor),
+            detail={"job": locked.pk, "count": count},
+        )
+    job.refresh_from_db()
+
+
+def import_jobs_requeue(*, now=None) -> int:
+    """Send again the jobs left pending for a while (the broker was down when sent)."""
+    now = now or timezone.now()
+    stale = ImportJob.objects.filter(state=ImportState.PENDING, created_at__lt=now - STALE_PENDING)
+    return sum(import_job_dispatch(job_id) for job_id in stale.values_list("pk", flat=True))
