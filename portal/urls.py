@@ -46,7 +46,7 @@ urlpatterns = [
     path("healthz", report_views.healthz, name="healthz"),
     path("accounts/", include(account_urls)),
     path("django-admin/", admin.site.urls),
-    path("review/", include("reports.review_urls")),
+    path("review/", include("reports.review.urls")),
     path("dashboard/", include("reports.dashboard_urls")),
     path("api/", include("reports.api_urls")),
     path("", include("reports.urls")),

@@ -20,7 +20,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from reports import dashboards
+from reports.dashboards import queries
 from reports.exports.rows import VALUE_FIELDS, record, report_rows_queryset, row_context
 from reports.models import Campaign, Organization
 from reports.selectors import campaigns_visible_to, is_bureau_staff, units_visible_to, user_unit
@@ -149,7 +149,9 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         raw = self.request.query_params.get("unit")
         if raw:
-            return get_object_or_404(units_visible_to(user), pk=raw if raw.isdigit() else 0)
+            # isdecimal, not isdigit: "²" is a digit that int() refuses.
+            pk = int(raw) if raw.isdecimal() and len(raw) <= 18 else 0
+            return get_object_or_404(units_visible_to(user), pk=pk)
         return user_unit(user) or campaign.target_unit
 
     @extend_schema(parameters=[UNIT_PARAM], responses=ProgressSerializer)
@@ -158,7 +160,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         """各状态报告数、逾期数，以及按下级单位的分布。"""
         campaign = self.get_object()
         unit = self._unit(campaign)
-        data = dashboards.progress(campaign, unit, request.user)
+        data = queries.progress(campaign, unit, request.user)
         return Response(
             {
                 "campaign": campaign.pk,
@@ -188,5 +190,5 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         """分析提示的报告数：雷同（来自他校 / 范文库）、占位符、偏题、数字矛盾等。"""
         campaign = self.get_object()
         unit = self._unit(campaign)
-        totals = dashboards.flag_overview(campaign, unit, request.user, children=[])["totals"]
+        totals = queries.flag_overview(campaign, unit, request.user, children=[])["totals"]
         return Response({"campaign": campaign.pk, "unit": _unit_json(unit), "totals": totals})

@@ -15,9 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from reports import dashboards
 from reports.audit import audit_record
 from reports.choices import ExportKind, ExportState, OrgKind
+from reports.dashboards import queries
 from reports.exports import service
 from reports.models import Campaign, ExportJob, Organization, User
 from reports.selectors import (
@@ -80,18 +80,18 @@ def _chart(kind: str, labels: list, datasets: list[dict], **options: Any) -> dic
 def dashboard_context(campaign: Campaign, unit: Organization, user: User) -> dict[str, Any]:
     """Everything the dashboard shows. A fixed number of queries whatever the number of units
     (see tests/test_dashboard.py and benchmarks/bench_dashboard.py)."""
-    children = [] if unit.is_school else dashboards.children_of(unit)
-    definitions = dashboards.number_indicators(campaign)
-    items = dashboards.checklist_items(campaign)
+    children = [] if unit.is_school else queries.children_of(unit)
+    definitions = queries.number_indicators(campaign)
+    items = queries.checklist_items(campaign)
     # Progress, indicators, checklist and flags, in total and per child: one scan.
-    overview = dashboards.dashboard_pass(campaign, unit, user, definitions, items, children)
+    overview = queries.dashboard_pass(campaign, unit, user, definitions, items, children)
     progress = overview["progress"]
-    timeliness = dashboards.timeliness(campaign, unit, user)
+    timeliness = queries.timeliness(campaign, unit, user)
     indicators = overview["indicators"]
     by_child = overview["indicators_by_child"]
     checklist = overview["checklist"]
     flags = overview["flags"]
-    attention = dashboards.attention(campaign, unit, user)
+    attention = queries.attention(campaign, unit, user)
     charts: dict[str, Any] = {}
     if progress["children"]:
         charts["progress"] = _chart(
@@ -104,7 +104,7 @@ def dashboard_context(campaign: Campaign, unit: Organization, user: User) -> dic
                     "backgroundColor": colour,
                 }
                 for (key, label), colour in zip(
-                    dashboards.STATE_COLUMNS[:5], STATE_COLOURS, strict=False
+                    queries.STATE_COLUMNS[:5], STATE_COLOURS, strict=False
                 )
             ],
             stacked=True,
@@ -154,12 +154,12 @@ def dashboard_context(campaign: Campaign, unit: Organization, user: User) -> dic
                     "data": [row["counts"][j] for row in checklist],
                     "backgroundColor": ANSWER_COLOURS[j],
                 }
-                for j, (_, label) in enumerate(dashboards.ANSWERS)
+                for j, (_, label) in enumerate(queries.ANSWERS)
             ],
             stacked=True,
             horizontal=True,
         )
-    flag_rows = [(label, flags["totals"][key]) for key, label in dashboards.FLAG_COLUMNS]
+    flag_rows = [(label, flags["totals"][key]) for key, label in queries.FLAG_COLUMNS]
     if flags["totals"]["analysed"]:
         charts["flags"] = _chart(
             "bar",
@@ -171,19 +171,19 @@ def dashboard_context(campaign: Campaign, unit: Organization, user: User) -> dic
         "campaign": campaign,
         "unit": unit,
         "progress": progress,
-        "state_columns": dashboards.STATE_COLUMNS,
+        "state_columns": queries.STATE_COLUMNS,
         "timeliness": timeliness,
         "indicators": indicators,
         "indicator_definitions": definitions,
         "indicators_by_child": by_child,
         "histograms": histograms,
         "checklist": checklist,
-        "answer_labels": [label for _, label in dashboards.ANSWERS],
+        "answer_labels": [label for _, label in queries.ANSWERS],
         "flags": flags,
         "flag_rows": flag_rows,
         "flag_child_columns": [
             column
-            for column in dashboards.FLAG_COLUMNS
+            for column in queries.FLAG_COLUMNS
             if column[0] not in ("copied_schools", "copied_reference")
         ],
         "attention": attention,

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from reports import dashboards
 from reports.choices import OrgKind, SchoolType
+from reports.dashboards import queries as dashboards
 from reports.models import Organization, Report, ReportVersion
 from reports.services.reports import campaign_publish
 from tests.export_builders import analyse, build, city_campaign, content, submit
@@ -242,7 +242,7 @@ def test_histogram_buckets_are_red_only_when_every_value_breaks_the_limit(world,
 
 
 def test_a_bucket_of_equal_values_is_labelled_with_the_value():
-    from reports.dashboards import IndicatorStat, _bin_edges
+    from reports.dashboards.queries.indicators import IndicatorStat, _bin_edges
 
     stat = IndicatorStat.__new__(IndicatorStat)
     stat.min, stat.max = 0.0, 0.0

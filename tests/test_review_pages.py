@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from reports.choices import AnalysisState, RectificationStatus, ReportState
 from reports.models import AnalysisResult, AuditEvent, RectificationItem, Report
-from reports.review_views import char_diff, highlight
+from reports.review.diff import char_diff
+from reports.review.highlight import highlight
 from reports.workflow import report_approve, report_open_review, report_return
 from tests.factories import complete_content, make_campaign
 from tests.test_review_workflow import resubmit, submitted_report, under_review

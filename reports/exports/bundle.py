@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from reports.choices import ReportState
-from reports.dashboards import scoped_reports
+from reports.dashboards.queries import scoped_reports
 from reports.exports.docx_style import HEADING_STYLE, TITLE_STYLE, add_table, official_document
 from reports.exports.rows import ANSWER_LABELS
 from reports.models import Campaign, Organization, ReportVersion, User

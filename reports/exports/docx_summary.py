@@ -16,8 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from reports import dashboards
 from reports.choices import ReportState
+from reports.dashboards import queries
 from reports.exports.docx_style import (
     HEADING_STYLE,
     SUBHEADING_STYLE,
@@ -84,7 +84,7 @@ def topic_of(item: str) -> str:
 
 def group_problems(campaign: Campaign, unit: Organization, user: User | None) -> list[TopicGroup]:
     """The problems section of each report's current version, grouped by topic."""
-    reports = dashboards.scoped_reports(campaign, unit, user).filter(version__gt=0)
+    reports = queries.scoped_reports(campaign, unit, user).filter(version__gt=0)
     versions = (
         ReportVersion.objects.filter(report__in=reports, number=F("report__version"))
         .order_by("report__organization__path")
@@ -106,20 +106,20 @@ def _pct(part: int, whole: int) -> str:
 
 
 def summary_content(campaign: Campaign, unit: Organization, user: User | None) -> dict[str, Any]:
-    children = dashboards.children_of(unit)
+    children = queries.children_of(unit)
     return {
-        "progress": dashboards.progress(campaign, unit, user, children),
-        "timeliness": dashboards.timeliness(campaign, unit, user),
-        "indicators": dashboards.indicator_stats(campaign, unit, user, with_histograms=False),
+        "progress": queries.progress(campaign, unit, user, children),
+        "timeliness": queries.timeliness(campaign, unit, user),
+        "indicators": queries.indicator_stats(campaign, unit, user, with_histograms=False),
         "problems": group_problems(campaign, unit, user),
-        "attention": dashboards.attention(campaign, unit, user),
+        "attention": queries.attention(campaign, unit, user),
         "late": list(
-            dashboards.scoped_reports(campaign, unit, user)
+            queries.scoped_reports(campaign, unit, user)
             .filter(is_late=True)
             .order_by("organization__path")
             .values_list("organization__name", flat=True)[:200]
         ),
-        "flags": dashboards.flag_overview(campaign, unit, user, children)["totals"],
+        "flags": queries.flag_overview(campaign, unit, user, children)["totals"],
     }
 
 

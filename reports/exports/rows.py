@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet, Subquery
 from django.db.models.fields.json import JSONField
 
 from reports.choices import Answer, OrgKind, SchoolType
-from reports.dashboards import (
+from reports.dashboards.queries import (
     approved_at_subquery,
     checklist_items,
     current_analysis_subquery,

@@ -152,7 +152,7 @@ def export_run(*, job_id: int) -> ExportJob | None:
 
 
 def _build(job: ExportJob) -> None:
-    from reports.dashboards import scoped_reports
+    from reports.dashboards.queries import scoped_reports
 
     campaign, unit, user = job.campaign, job.unit, job.user
     counted = scoped_reports(campaign, unit, user)

@@ -14,8 +14,8 @@ from typing import IO, Any
 
 import xlsxwriter
 
-from reports import dashboards
 from reports.choices import OrgKind, SchoolType
+from reports.dashboards import queries
 from reports.exports.rows import Column, iter_cells, local_naive, row_context
 from reports.models import Campaign, Organization, User
 
@@ -112,7 +112,7 @@ def _summary_sheets(
 ) -> None:
     """按下级单位汇总, 按县区汇总 (above county level), 按学校类型汇总, 指标汇总 — all in SQL."""
     unit_cols = _progress_columns([Column("单位代码", 13), Column("单位名称", 26)])
-    data = dashboards.progress(campaign, unit, user)
+    data = queries.progress(campaign, unit, user)
     if data["children"]:
         sheet = _Sheet(book, formats, "按下级单位汇总", unit_cols)
         for row in data["children"]:
@@ -126,16 +126,16 @@ def _summary_sheets(
             )
         )
         sheet = _Sheet(book, formats, "按县区汇总", unit_cols)
-        for county, counts in dashboards.progress_by_units(campaign, unit, user, counties):
+        for county, counts in queries.progress_by_units(campaign, unit, user, counties):
             sheet.append([county.code, county.name, *_progress_values(counts)])
         sheet.finish()
     sheet = _Sheet(book, formats, "按学校类型汇总", _progress_columns([Column("学段", 12)]))
     labels = {s.value: s.label for s in SchoolType}
-    for row in dashboards.progress_by_groups(campaign, unit, user, "organization__school_type"):
+    for row in queries.progress_by_groups(campaign, unit, user, "organization__school_type"):
         school_type = row["organization__school_type"]
         sheet.append([labels.get(school_type, school_type or "未填"), *_progress_values(row)])
     sheet.finish()
-    stats = dashboards.indicator_stats(campaign, unit, user, with_histograms=False)
+    stats = queries.indicator_stats(campaign, unit, user, with_histograms=False)
     if stats["stats"]:
         sheet = _Sheet(
             book,
