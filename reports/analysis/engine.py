@@ -111,6 +111,11 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
                 "masked": q.masked,
                 "start": q.start,
                 "end": q.end,
+                # added with ANALYZER_VERSION 4: what the figure counts, its clause/sentence
+                "noun": q.noun,
+                "clause_start": q.clause_start,
+                "sentence_start": q.sentence_start,
+                "sentence_end": q.sentence_end,
             }
             for q in a.numbers
         ],

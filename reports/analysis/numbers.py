@@ -34,9 +34,10 @@ number without unit is kept only right after a comparison word (``不超过30``)
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Quantity", "find_numbers", "parse_chinese_numeral"]
+__all__ = ["Quantity", "find_numbers", "match_figure", "noun_matches", "parse_chinese_numeral"]
 
 _CN_DIGITS = {
     "零": 0,
@@ -59,7 +60,8 @@ _UNITS = sorted(
     (
         "个百分点 百分点 个工作日 工作日 个小时 小时 个月 个学期 学期 分钟 秒钟 课时 学时 节课 节 "
         "人次 台次 车次 次 万元 亿元 元 万人 人 名 位 所 个 天 周 份 项 件 篇 条 家 起 户 场 期 门 "
-        "本 套 张 批 类 种 岁 年 米 公里 平方米 亩 页 支 班 册 轮 层 组 处 座 辆 台 块 字 分"
+        "本 套 张 批 类 种 岁 年 米 公里 平方公里 平方米 公顷 亩 页 支 班 册 轮 层 组 处 "
+        "座 辆 台 块 字 分 间 部"
     ).split(),
     key=len,
     reverse=True,
@@ -87,7 +89,7 @@ _CNM = "一二三四五六七八九十"
 _NUM_RE = re.compile(
     rf"""
     # fast reject: every alternative starts with one of these characters
-    (?=[\d{_CNC}半第*xX×%初高(\[〔【A-Za-z])
+    (?=[\d{_CNC}半第*xX×%初高(\[〔【A-Za-z精共])
     (?:
       (?P<skip>
           \d{{1,2}}:\d{{2}}(?:[ \t]*{_SEP}[ \t]*\d{{1,2}}:\d{{2}})?
@@ -112,6 +114,7 @@ _NUM_RE = re.compile(
         | [\d零〇一二两三四五六七八九十]{{1,3}}点
           (?:半|[\d零〇一二三四五六七八九十]{{1,2}}分?)?(?!钟)
         | {_FIXED}
+        | 精选\d+篇 | 共\d+页 | 第\d+页 | \d+篇(?:范文|汇总|合集)
       )
     | (?P<mask>(?:(?<!\*)\*++(?:\.\*++)?|(?<![A-Za-z\d×])[xX×]{{1,3}}+)[ \t]*(?:{_MASK_UNITS}))
     | (?P<maskpct>(?<![\d*xX×.%])%)
@@ -158,7 +161,12 @@ _CLOSE_QUOTES = "”\"」』’'"
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    """A quantity in the text (``text == source[start:end]``)."""
+    """A quantity in the text (``text == source[start:end]``).
+
+    ``noun`` is what it counts (``在校学生670人`` → ``在校学生``, ``86所义务教育学校`` →
+    ``义务教育学校``); ``clause_start`` is where its comma-clause begins and
+    ``sentence_start``/``sentence_end`` delimit its sentence (offsets into the source).
+    """
 
     text: str
     value: float | None
@@ -168,6 +176,10 @@ class Quantity:
     masked: bool
     start: int
     end: int
+    noun: str = ""
+    clause_start: int = -1
+    sentence_start: int = -1
+    sentence_end: int = -1
 
 
 def parse_chinese_numeral(s: str) -> float | None:
@@ -233,19 +245,104 @@ def _before_comparison(folded: str, s: int) -> tuple[str | None, bool]:
     return kind, False
 
 
-def find_numbers(text: str, folded: str) -> list[Quantity]:
-    """All quantities (see module docstring for the rules)."""
+_TITLE_RE = re.compile(r"《[^《》\n]{1,80}》")
+_CLAUSE_BACK = re.compile(r"[^,;。:!?\n、()]*$")
+_SENT_BACK = re.compile(r"[^。!?\n]*$")
+_SENT_END = re.compile(r"[。!?\n]")
+# words between the counted noun and the number ("学生共有670人" → 学生)
+_LINK_RE = re.compile(
+    r"(?:共有|现有|共计|合计|累计|总计|达到|约为|共|有|计|达|为|是|约|近|占|其中|仅|另|平均|"
+    + "|".join(sorted(map(re.escape, _CMP_WORD), key=len, reverse=True))
+    + r")+$"
+)
+_NOUN_HEAD_RE = re.compile(r"^(?:其中|全校|全县|全区|全镇|全市|全乡|我校|学校|现有|共有)+")
+_NOUN_SPLIT_RE = re.compile(r".*(?:有|为|达|是|的|了|对|给|向|由|从|将|把)")
+# a clause ending in a verb ("每周开展一次作业检查"): the noun follows the number
+_VERB_END = frozenset("展开织办行受设放发动请增少加减消绝理并到在过于出建立评聘批查")
+_AFTER_NOUN_RE = re.compile(r"[\u4e00-\u9fff]{1,8}")
+_AFTER_STOP_RE = re.compile(r"[的全均都参开已在中和与及共将被是有进从到达实占]")
+# A Chinese-numeral count of times (一次, 两次) is a quantity after a verb or a frequency
+# ("开展一次", "每学年组织两次"), not in "数据一次采集" or "一次性".
+_COUNT_BEFORE = frozenset("了展行办织开召测查过共仅少于多至有进加接受做搞")
+_CN_NUMS = frozenset("一二两三四五六七八九十")
+#: time units: a quantity of years is a time phrase (一年来, 下半年, 经过两年探索, 两年内)
+_TIME_ONLY_UNITS = frozenset(("年",))
+
+
+def _noun(folded: str, s: int, e: int, clause_start: int) -> str:
+    """What the number at ``s:e`` counts (see :class:`Quantity`)."""
+    before = folded[clause_start:s].strip()
+    before = _LINK_RE.sub("", before)
+    sm = _NOUN_SPLIT_RE.match(before)
+    if sm and len(before) - sm.end() >= 2:
+        before = before[sm.end() :]
+    before = _NOUN_HEAD_RE.sub("", before)
+    if len(before) >= 2 and before[-1] not in _VERB_END and not any(c.isdigit() for c in before):
+        return before[-8:]
+    am = _AFTER_NOUN_RE.match(folded, e)
+    if am:
+        after = am.group()
+        st = _AFTER_STOP_RE.search(after, 1)
+        if st:
+            after = after[: st.start()]
+        if len(after) >= 2:
+            return after
+    return before[-8:] if len(before) >= 2 else ""
+
+
+def _context(q: Quantity, folded: str) -> Quantity:
+    s, e = q.start, q.end
+    lo = max(0, s - 60)
+    cs = lo + _CLAUSE_BACK.search(folded, lo, s).start()
+    lo2 = max(0, s - 300)
+    ss = lo2 + _SENT_BACK.search(folded, lo2, s).start()
+    em = _SENT_END.search(folded, e)
+    se = em.end() if em else len(folded)
+    if em and folded[em.start()] == "\n":
+        se = em.start()
+    return Quantity(
+        q.text,
+        q.value,
+        q.value_max,
+        q.unit,
+        q.comparison,
+        q.masked,
+        s,
+        e,
+        _noun(folded, s, e, cs),
+        cs,
+        ss,
+        se,
+    )
+
+
+def find_numbers(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
+    """All quantities (see module docstring for the rules).
+
+    Numbers inside ``ignore`` spans (website residue) and inside document titles
+    (``《…八条措施》``) are not quantities.
+    """
     out: list[Quantity] = []
     n = len(folded)
+    skip_spans = sorted([*ignore, *(m.span() for m in _TITLE_RE.finditer(folded))])
+    k = 0
     for m in _NUM_RE.finditer(folded):
         kind = m.lastgroup
         if kind == "skip":
             continue
         s, e = m.span()
+        while k < len(skip_spans) and skip_spans[k][1] <= s:
+            k += 1
+        if k < len(skip_spans) and skip_spans[k][0] <= s:
+            continue
         if kind == "num":
             a = m.group("a")
             unit = m.group("unit") or m.group("u1") or ""
             b = m.group("b")
+            if b is None and m.group("u1") and m.group("unit"):
+                # "38个班": the measure word is the unit, the next word its noun
+                unit = m.group("u1")
+                e = m.end("u1")
             if b is not None and m.group("unit") is None and m.group("u1") is not None:
                 # "420人到现在" style: the second part is no range without its own unit
                 pass
@@ -256,10 +353,16 @@ def find_numbers(text: str, folded: str) -> list[Quantity]:
             if va is None:
                 continue
             is_cn = not a[0].isdigit()
+            if unit in _TIME_ONLY_UNITS:
+                continue
             if is_cn:
                 if not unit:
                     continue
-                if a == "一" and unit not in _ONE_UNITS:
+                if unit == "次" and a in _CN_NUMS and len(a) == 1:
+                    # counted words: 开展一次, 召开两次 - not 一次性, 数据一次采集
+                    if folded[e : e + 1] == "性" or not (s and folded[s - 1] in _COUNT_BEFORE):
+                        continue
+                elif a == "一" and unit not in _ONE_UNITS:
                     continue
             if m.group("mul"):
                 if unit in ("万元", "亿元"):
@@ -294,15 +397,16 @@ def find_numbers(text: str, folded: str) -> list[Quantity]:
                     cmp_ = "approx"
             if unit in ("分", "字") and is_cn:
                 continue
-            out.append(Quantity(text[s:e], va, vb, unit, cmp_, False, s, e))
+            out.append(_context(Quantity(text[s:e], va, vb, unit, cmp_, False, s, e), folded))
         elif kind == "pct":
             v = _value(m.group("pctv"))
             cmp_, _ = _before_comparison(folded, s)
-            out.append(Quantity(text[s:e], v, None, "%", cmp_, False, s, e))
+            out.append(_context(Quantity(text[s:e], v, None, "%", cmp_, False, s, e), folded))
         elif kind == "cheng":
             v = parse_chinese_numeral(folded[s])
             cmp_, _ = _before_comparison(folded, s)
-            out.append(Quantity(text[s:e], (v or 0) * 10, None, "%", cmp_, False, s, e))
+            q = Quantity(text[s:e], (v or 0) * 10, None, "%", cmp_, False, s, e)
+            out.append(_context(q, folded))
         else:  # masked
             raw = folded[s:e]
             if kind == "maskpct":
@@ -312,7 +416,47 @@ def find_numbers(text: str, folded: str) -> list[Quantity]:
             else:
                 unit = raw.lstrip("*.xX× \t")
             cmp_, _ = _before_comparison(folded, s)
-            out.append(Quantity(text[s:e], None, None, unit, cmp_, True, s, e))
+            out.append(_context(Quantity(text[s:e], None, None, unit, cmp_, True, s, e), folded))
         if e >= n:
             break
     return out
+
+
+_LABEL_TAIL_RE = re.compile(r"(?:人数|数量|总数|数|率|时长|时间|[(（][^)）]*[)）])+$")
+_SAME_UNITS = ({"人", "名", "位"}, {"分钟", "小时"}, {"个", "项", "件"})
+
+
+def _common(a: str, b: str) -> int:
+    """Length of the longest common substring of two short strings."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def noun_matches(noun: str, field_label: str) -> bool:
+    """Whether a figure counting ``noun`` can be the form field ``field_label``: the
+    noun, or at least four of its characters, stand in the label (``在校学生`` ~
+    ``在校学生数``, ``学生`` ~ any student count; ``专任教师`` and ``在校学生`` are not
+    ``参加课后服务学生数``)."""
+    core = _LABEL_TAIL_RE.sub("", field_label.strip()) or field_label
+    if len(noun) < 2 or not core:
+        return False
+    return _common(noun, core) >= min(len(noun), len(core), 4)
+
+
+def match_figure(quantities: Sequence[Quantity], field_label: str, unit: str) -> Quantity | None:
+    """The first unmasked quantity in ``unit`` (or a unit of the same kind: 人/名/位,
+    分钟/小时) whose noun matches ``field_label`` — the figure a form field is compared
+    with; ``None`` when the text states no such figure."""
+    units = next((g for g in _SAME_UNITS if unit in g), {unit})
+    for q in quantities:
+        if q.masked or q.value is None or q.unit not in units:
+            continue
+        if noun_matches(q.noun, field_label):
+            return q
+    return None
