@@ -65,7 +65,7 @@ def rectification_followup(request: HttpRequest) -> HttpResponse:
         item.can_act = can_follow_up(request.user, item)
     return render(
         request,
-        "reports/review/rectifications.html",
+        "review/rectifications.html",
         {
             "page": page,
             "status": status,

@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 def notification_list(request: HttpRequest) -> HttpResponse:
     notes = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reports/review/notifications.html", {"page": page})
+    return render(request, "review/notifications.html", {"page": page})
 
 
 @login_required

@@ -104,7 +104,7 @@ def review_overview(request: HttpRequest, campaign_id: int) -> HttpResponse:
     )
     return render(
         request,
-        "reports/review/overview.html",
+        "review/overview.html",
         {
             "campaign": campaign,
             "unit": unit,

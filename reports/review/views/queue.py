@@ -53,7 +53,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         campaign = campaigns[0]
     context: dict[str, Any] = {"campaigns": campaigns, "campaign": campaign}
     if campaign is None:
-        return render(request, "reports/review/queue.html", context)
+        return render(request, "review/queue.html", context)
 
     now = timezone.now()
     base = with_latest_analysis(reports_visible_to(request.user).filter(campaign=campaign))
@@ -115,4 +115,4 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "now": now,
         }
     )
-    return render(request, "reports/review/queue.html", context)
+    return render(request, "review/queue.html", context)

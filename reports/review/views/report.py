@@ -138,7 +138,7 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
         "reopen_form": forms_.get("reopen_form")
         or (ReopenForm() if acting and report.state == ReportState.APPROVED else None),
     }
-    return render(request, "reports/review/report.html", context, status=status)
+    return render(request, "review/report.html", context, status=status)
 
 
 @login_required
@@ -261,6 +261,6 @@ def review_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         )
     return render(
         request,
-        "reports/review/feedback.html",
+        "review/feedback.html",
         {"report": report, "rows": rows, "is_staff": is_bureau_staff(request.user)},
     )
