@@ -529,3 +529,27 @@ def test_a_job_is_sent_to_celery_after_commit_and_checks_the_scope_when_it_runs(
     assert world.rita.membership.organization == world.county_a
     page = login(admin).get(f"/orgs/import/jobs/{job.pk}/").content.decode()
     assert "本次没有导入任何数据" in page and "账号“rita”已存在且不在您的管辖范围内" in page
+
+
+@pytest.mark.django_db
+def test_a_job_left_pending_by_a_broker_outage_is_sent_again(world, eager_celery):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.choices import ImportState
+    from reports.models import ImportJob
+    from reports.services.import_jobs import import_jobs_requeue
+
+    fresh = ImportJob.objects.create(
+        requested_by=world.ada, filename="a.csv", sheet=csv_bytes(account_rows(31))
+    )
+    stale = ImportJob.objects.create(
+        requested_by=world.ada, filename="b.csv", sheet=csv_bytes(account_rows(31))
+    )
+    ImportJob.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    assert import_jobs_requeue() == 1
+    fresh.refresh_from_db()
+    stale.refresh_from_db()
+    assert fresh.state == ImportState.PENDING and stale.state == ImportState.DONE
+    assert stale.result["users_created"] == 31
