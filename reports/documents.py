@@ -10,17 +10,19 @@ Decisions:
   (a ``.pdf`` must really be a PDF) and how the error message reads.
 * Every refusal is a :class:`DocumentError` (a ``ValueError``) whose ``str()`` is a
   Chinese sentence that can be shown to the school as it is.
-* ZIP-based documents (.docx) are checked *before* they are parsed: the sizes declared in
-  the ZIP directory are summed and compared with :data:`MAX_UNZIPPED_BYTES`, every member's
-  compression ratio is compared with :data:`MAX_ZIP_RATIO`, and the number of members
-  with :data:`MAX_ZIP_MEMBERS`.  The declared sizes can be trusted as an upper bound:
-  :mod:`zipfile` never returns more than ``ZipInfo.file_size`` bytes for a member (a
-  member that inflates to more fails its CRC check and is reported as corrupt).  XML is
-  parsed by python-docx's own lxml parser, which does not resolve entities.
-* PDF extraction reads at most :data:`PDF_MAX_PAGES` pages and turns every pdfminer
-  exception into a :class:`DocumentError`.  pdfminer cannot be interrupted from inside;
-  callers running it on the request path should keep :data:`MAX_IMPORT_BYTES` small (or
-  run it in a worker with a time limit).
+* Every ZIP-based upload (.docx import, .docx/.xlsx/.pptx attachments) passes
+  :func:`reports.zipguard.check_zip` before anything reads it: member count, per-member
+  and total uncompressed size, compression ratio, nesting and member names, all from the
+  ZIP directory.  An import also caps the size of each XML part so that reading it stays
+  well under a second; an attachment (never parsed here) gets a larger XML cap.
+* Text extraction is bounded: ``word/document.xml`` is streamed with lxml ``iterparse``
+  (no entities, no network) and stops at :data:`MAX_IMPORT_CHARS` characters or
+  :data:`IMPORT_CPU_SECONDS` of CPU with a Chinese message; PDFs are read page by page
+  under the same budget, at most :data:`PDF_MAX_PAGES` pages.  Worst case measured by
+  ``benchmarks/bench_uploads.py``.
+* A PDF with JavaScript, launch or automatic actions, embedded files, RichMedia or XFA
+  is refused, on import and as an attachment (:func:`check_pdf`); so is one whose
+  compressed streams inflate beyond a bound (pdfminer inflates without limit).
 * :func:`split_sections` uses :func:`reports.analysis.sections.find_sections` for the
   headings and only decides which template section each found section goes to.
 """
@@ -29,26 +31,35 @@ from __future__ import annotations
 
 import io
 import re
+import signal
+import threading
+import time
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from reports.analysis.sections import Section, classify_title, find_sections
 from reports.analysis.text import fold
+from reports.upload_errors import DocumentError
+from reports.zipguard import check_zip
 
 __all__ = [
     "ATTACHMENT_KINDS",
+    "ATTACHMENT_MAX_XML_MEMBER_BYTES",
+    "IMPORT_CPU_SECONDS",
     "MAX_IMPORT_BYTES",
-    "MAX_UNZIPPED_BYTES",
-    "MAX_ZIP_MEMBERS",
-    "MAX_ZIP_RATIO",
+    "MAX_IMPORT_CHARS",
+    "PDF_MAX_CONTENT_BYTES",
+    "PDF_MAX_INFLATED_BYTES",
     "PDF_MAX_PAGES",
-    "RATIO_CHECK_MIN_BYTES",
     "DocumentError",
     "SplitResult",
     "check_attachment",
+    "check_pdf",
     "extract_text",
     "sanitize_filename",
     "sniff",
@@ -59,16 +70,25 @@ MB = 1024 * 1024
 
 #: Largest upload accepted for text extraction (the raw file).
 MAX_IMPORT_BYTES = 20 * MB
-#: Largest total uncompressed size of a .docx (sum of the members' declared sizes).  A
-#: 300-page report's document.xml is ~10 MB; embedded pictures are stored about 1:1.
-MAX_UNZIPPED_BYTES = 50 * MB
-#: A member larger than :data:`RATIO_CHECK_MIN_BYTES` whose compression ratio exceeds this
-#: is treated as a zip bomb.  Real document XML compresses about 5–30:1; a bomb of
-#: repeated bytes compresses about 1000:1.
-MAX_ZIP_RATIO = 200
-RATIO_CHECK_MIN_BYTES = 10 * MB
-#: More members than this is not a Word document someone wrote.
-MAX_ZIP_MEMBERS = 5000
+#: Longest text an import returns, in characters.  The import's preview page posts the
+#: text back; Django's default DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) holds about 280,000
+#: URL-encoded Chinese characters, and a 减负 self-check report is 3,000–20,000.
+MAX_IMPORT_CHARS = 200_000
+#: CPU seconds of one extraction (docx or PDF) before it is stopped.  The guard limits
+#: keep the measured worst case far below; this is the backstop.
+IMPORT_CPU_SECONDS = 0.8
+#: XML part cap for attachments: they are never parsed by the portal, only stored and
+#: served, so a large honest spreadsheet must pass; bombs are still refused by ratio and
+#: total size.
+ATTACHMENT_MAX_XML_MEMBER_BYTES = 50 * MB
+#: Total bytes all single-filter FlateDecode streams of a PDF may inflate to (attachment).
+PDF_MAX_INFLATED_BYTES = 100 * MB
+#: The same for an import, whose pages pdfminer interprets: measured at about
+#: 2 MB of page content per CPU second (see benchmarks/RESULTS.md).
+PDF_MAX_CONTENT_BYTES = 2 * MB
+#: A damaged compressed stream larger than this is refused on import (pdfminer retries
+#: damaged streams one byte at a time).
+PDF_MAX_DAMAGED_STREAM = 64 * 1024
 #: Pages read from a PDF; the rest is ignored.
 PDF_MAX_PAGES = 200
 #: Longest file name kept by :func:`sanitize_filename`, in characters and UTF-8 bytes
@@ -149,10 +169,9 @@ MSG_EMPTY = "文件是空的"
 MSG_OLE = "这是旧版 Word/WPS 文档（.doc），无法直接读取，请在 Word 或 WPS 中“另存为” .docx 后再上传"
 MSG_PDF_ENCRYPTED = "PDF 文件已加密，无法读取文字，请上传未加密的文件"
 MSG_ATTACHMENT_TYPES = "只能上传 PDF、Word、Excel、PPT 或图片"
-
-
-class DocumentError(ValueError):
-    """A document was refused; ``str()`` is a Chinese message for the school."""
+MSG_TOO_SLOW = "文档内容过于复杂，读取超时，请删去附表或分成几部分粘贴"
+MSG_PDF_TOO_BIG = "PDF 内容过多，无法在线读取，请上传 Word 文档或直接粘贴文字"
+MSG_PDF_REPRINT = "请用“打印为 PDF”重新生成文件后再上传"
 
 
 # --------------------------------------------------------------------------- sniffing
@@ -251,6 +270,36 @@ def _printable_share(text: str) -> float:
 # --------------------------------------------------------------------------- extraction
 
 
+class _Budget:
+    """Characters and CPU time spent on one extraction; raises when either runs out.
+
+    CPU time of the current thread (:func:`time.thread_time`) is used, not wall time, so
+    a busy server does not make an honest file fail, while a file that costs more than
+    :data:`IMPORT_CPU_SECONDS` of the worker's own work is stopped.
+    """
+
+    def __init__(self, max_chars: int = MAX_IMPORT_CHARS) -> None:
+        self.max_chars = max_chars
+        self.chars = 0
+        self.deadline = time.thread_time() + IMPORT_CPU_SECONDS
+
+    def add(self, count: int) -> None:
+        self.chars += count
+        if self.chars > self.max_chars:
+            raise DocumentError(msg_too_long())
+        self.tick()
+
+    def tick(self) -> None:
+        if time.thread_time() > self.deadline:
+            raise DocumentError(MSG_TOO_SLOW)
+
+
+def msg_too_long(max_chars: int = MAX_IMPORT_CHARS) -> str:
+    """The message for a document over the character cap."""
+    amount = f"{max_chars // 10000} 万" if max_chars % 10000 == 0 else f"{max_chars} "
+    return f"文档文字超过 {amount}字，请删去附表或分成几部分粘贴"
+
+
 def extract_text(data: bytes, filename: str = "") -> str:
     """Text of an uploaded .docx, .pdf or plain-text file.
 
@@ -259,7 +308,9 @@ def extract_text(data: bytes, filename: str = "") -> str:
 
     Raises :class:`DocumentError` for files over :data:`MAX_IMPORT_BYTES`, empty files,
     old .doc files, executables and other types that are not documents, damaged files,
-    ZIP bombs, PDFs without a text layer and undecodable text.
+    ZIP bombs and other files refused by :func:`reports.zipguard.check_zip`, PDFs with
+    scripts or actions (:func:`check_pdf`), PDFs without a text layer, undecodable text,
+    and text over :data:`MAX_IMPORT_CHARS` characters or :data:`IMPORT_CPU_SECONDS`.
     """
     if len(data) > MAX_IMPORT_BYTES:
         raise DocumentError(
@@ -273,6 +324,9 @@ def extract_text(data: bytes, filename: str = "") -> str:
     elif kind == "pdf":
         text = _pdf_text(data)
     elif kind == "text":
+        # A character is at most 4 bytes in UTF-8, GB18030 and UTF-16.
+        if len(data) > 4 * MAX_IMPORT_CHARS + 4:
+            raise DocumentError(msg_too_long())
         text = _decode_text(data)
     elif kind == "ole":
         raise DocumentError(MSG_OLE)
@@ -281,6 +335,8 @@ def extract_text(data: bytes, filename: str = "") -> str:
     else:
         raise DocumentError(_not_importable_message(kind, filename))
     text = _normalise_newlines(text)
+    if len(text) > MAX_IMPORT_CHARS:
+        raise DocumentError(msg_too_long())
     if not text.strip():
         if kind == "pdf":
             raise DocumentError(MSG_PDF_NO_TEXT)
@@ -301,26 +357,10 @@ def _not_importable_message(kind: str | None, filename: str) -> str:
     return f"无法导入{real}，请上传 Word 文档（.docx）、PDF 或文本文件（.txt）"
 
 
-def _check_zip_limits(zf: zipfile.ZipFile) -> None:
-    """Refuse a ZIP bomb from its directory alone, before anything is inflated."""
-    infos = zf.infolist()
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise DocumentError(MSG_BOMB)
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if total > MAX_UNZIPPED_BYTES:
-            raise DocumentError(MSG_BOMB)
-        if info.file_size > RATIO_CHECK_MIN_BYTES:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if ratio > MAX_ZIP_RATIO:
-                raise DocumentError(MSG_BOMB)
-
-
 def _docx_text(data: bytes) -> str:
+    check_zip(data)  # every limit, from the ZIP directory, before any XML is read
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            _check_zip_limits(zf)
             if "word/document.xml" not in zf.namelist():
                 raise DocumentError(MSG_CORRUPT)
     except DocumentError:
@@ -331,46 +371,138 @@ def _docx_text(data: bytes) -> str:
         return _parse_docx(data)
     except DocumentError:
         raise
-    except Exception as exc:  # python-docx/lxml/zipfile raise many unrelated types
+    except Exception as exc:  # lxml/zipfile raise many unrelated types
         raise DocumentError(MSG_CORRUPT) from exc
 
 
-def _parse_docx(data: bytes) -> str:
-    """Body paragraphs and table cells of a .docx, in document order (after the checks)."""
-    import docx  # lazy: python-docx and lxml are slow to import
-    from docx.table import Table
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_BODY, _W_P, _W_TBL, _W_TR, _W_TC = (f"{_W}{t}" for t in ("body", "p", "tbl", "tr", "tc"))
+_W_R, _W_HYPERLINK, _W_T = f"{_W}r", f"{_W}hyperlink", f"{_W}t"
+_RUN_CHARS = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+_W_BR = f"{_W}br"
 
-    document = docx.Document(io.BytesIO(data))
+
+def _parse_docx(data: bytes) -> str:
+    """Body paragraphs and table cells of a .docx, in document order (after the checks).
+
+    ``word/document.xml`` is streamed with lxml ``iterparse`` (no entities, no network,
+    no huge-tree mode): each paragraph or table directly under ``<w:body>`` is turned
+    into text as soon as it ends and then dropped, and :class:`_Budget` stops the loop
+    at :data:`MAX_IMPORT_CHARS` characters or :data:`IMPORT_CPU_SECONDS`.  The text is
+    what python-docx gives (``Paragraph.text``; tables via :func:`_table_lines`), which
+    took 13.7 s for a 7.4 MB document.xml where this takes a fraction of a second.
+    """
+    from lxml import etree  # lazy: lxml is slow to import
+
+    budget = _Budget()
     lines: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            lines.extend(_table_lines(block))
-        else:
-            lines.append(block.text)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("word/document.xml") as xml:
+        events = etree.iterparse(
+            xml,
+            events=("end",),
+            tag=(_W_P, _W_TBL),
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        for _, element in events:
+            parent = element.getparent()
+            if parent is None or parent.tag != _W_BODY:
+                budget.tick()  # inside a table: its text is read when the table ends
+                continue
+            if element.tag == _W_P:
+                block = [_paragraph_text(element)]
+            else:
+                block = list(_table_lines(element))
+            for line in block:
+                budget.add(len(line) + 1)
+            lines.extend(block)
+            element.clear()
+            while element.getprevious() is not None:
+                del parent[0]
     return "\n".join(lines)
 
 
+def _run_text(run: object) -> str:
+    parts: list[str] = []
+    for child in run:  # type: ignore[attr-defined]
+        tag = child.tag
+        if tag == _W_T:
+            parts.append(child.text or "")
+        elif tag == _W_BR:
+            # python-docx: a line break is "\n", page and column breaks are ""
+            parts.append("\n" if child.get(f"{_W}type", "textWrapping") == "textWrapping" else "")
+        elif tag in _RUN_CHARS:
+            parts.append(_RUN_CHARS[tag])
+    return "".join(parts)
+
+
+def _paragraph_text(p: object) -> str:
+    """``Paragraph.text`` of python-docx: runs and hyperlinks directly in the paragraph."""
+    parts: list[str] = []
+    for child in p:  # type: ignore[attr-defined]
+        if child.tag == _W_R:
+            parts.append(_run_text(child))
+        elif child.tag == _W_HYPERLINK:
+            parts.extend(_run_text(r) for r in child if r.tag == _W_R)
+    return "".join(parts)
+
+
+def _int_val(element: object, default: int) -> int:
+    """The integer ``w:val`` of ``element`` (``gridSpan``, ``gridBefore``), else ``default``."""
+    if element is None:
+        return default
+    try:
+        return max(0, int(element.get(f"{_W}val")))  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return default
+
+
 def _table_lines(table: object) -> Iterable[str]:
-    """One line per table row: the row's distinct cells joined by a space."""
-    for row in table.rows:  # type: ignore[attr-defined]
+    """One line per table row: the row's distinct cells joined by a space.
+
+    As python-docx's ``_Row.cells``: a cell spanning several grid columns counts once
+    in its row; a vertically merged cell (``w:vMerge`` continue) stands for the cell
+    above it at the same grid offset, so its text appears on every row it spans.
+    """
+    above: dict[int, object] = {}  # grid offset -> cell holding the text, previous row
+    texts: dict[int, str] = {}  # id(cell) -> its text
+    keep: list[object] = []
+    for tr in table.iterchildren(_W_TR):  # type: ignore[attr-defined]
+        offset = _int_val(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
+        current: dict[int, object] = {}
         cells: list[str] = []
         seen: set[int] = set()
-        for cell in row.cells:
-            key = id(cell._tc)  # merged cells repeat the same <w:tc>
-            if key in seen:
+        for tc in tr.iterchildren(_W_TC):
+            root = tc
+            v_merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            if v_merge is not None and v_merge.get(f"{_W}val", "continue") == "continue":
+                root = above.get(offset, tc)
+            current[offset] = root
+            offset += max(1, _int_val(tc.find(f"{_W}tcPr/{_W}gridSpan"), 1))
+            if id(root) in seen:
                 continue
-            seen.add(key)
-            parts: list[str] = []
-            for inner in cell.iter_inner_content():
-                if hasattr(inner, "rows"):
-                    parts.extend(_table_lines(inner))
-                else:
-                    parts.append(inner.text)
-            value = " ".join(p.strip() for p in parts if p.strip())
-            if value:
-                cells.append(value)
+            seen.add(id(root))
+            if id(root) not in texts:
+                texts[id(root)] = _cell_text(root)
+                keep.append(root)  # so that no other element gets the same id()
+            if texts[id(root)]:
+                cells.append(texts[id(root)])
+        above = current
         if cells:
             yield " ".join(cells)
+
+
+def _cell_text(tc: object) -> str:
+    parts: list[str] = []
+    for inner in tc:  # type: ignore[attr-defined]
+        if inner.tag == _W_P:
+            parts.append(_paragraph_text(inner))
+        elif inner.tag == _W_TBL:
+            parts.extend(_table_lines(inner))
+    return " ".join(p.strip() for p in parts if p.strip())
 
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
@@ -378,17 +510,182 @@ _CJK_GAP_RE = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u3000]+")
 
 
-def _pdf_text(data: bytes) -> str:
-    try:
-        from pdfminer.high_level import extract_text as pdf_extract
-        from pdfminer.pdfdocument import (
-            PDFEncryptionError,
-            PDFPasswordIncorrect,
+# --------------------------------------------------------------------------- pdf
+
+_PDF_DELIMS = rb"\x00\t\n\x0c\r /<>\[\]()%{}"
+_PDF_DANGER = {
+    b"JavaScript": "JavaScript 脚本",
+    b"JS": "JavaScript 脚本",
+    b"Launch": "启动外部程序的动作",
+    b"AA": "自动执行的动作",
+    b"EmbeddedFile": "嵌入的文件",
+    b"EmbeddedFiles": "嵌入的文件",
+    b"RichMedia": "多媒体内容",
+    b"XFA": "XFA 动态表单",
+}
+_PDF_DANGER_RE = re.compile(
+    rb"/("
+    + b"|".join(sorted(_PDF_DANGER, key=len, reverse=True))
+    + rb")(?=["
+    + _PDF_DELIMS
+    + rb"]|$)"
+)
+_PDF_ESCAPED_NAME_RE = re.compile(
+    rb"/[^" + _PDF_DELIMS + rb"]*#[0-9A-Fa-f]{2}[^" + _PDF_DELIMS + rb"]*"
+)
+_PDF_NAME_ESCAPE_RE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM_RE = re.compile(rb"\bstream(?:\r\n|\n|\r)")
+_PDF_FILTER_RE = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^" + _PDF_DELIMS + rb"]+)")
+_PDF_NAMES_RE = re.compile(rb"/([^" + _PDF_DELIMS + rb"]+)")
+
+
+def _pdf_unescape_names(data: bytes) -> bytes:
+    """``data`` with ``#xx`` escapes in names decoded (``/J#61vaScript`` → ``/JavaScript``)."""
+    if b"#" not in data:
+        return data
+    return _PDF_ESCAPED_NAME_RE.sub(
+        lambda m: _PDF_NAME_ESCAPE_RE.sub(lambda e: bytes([int(e.group(1), 16)]), m.group()),
+        data,
+    )
+
+
+def _pdf_refuse_danger(chunk: bytes) -> None:
+    match = _PDF_DANGER_RE.search(_pdf_unescape_names(chunk))
+    if match:
+        what = _PDF_DANGER[match.group(1)]
+        raise DocumentError(
+            f"PDF 文件中含有{what}，可能危害查看者的电脑，已拒绝。{MSG_PDF_REPRINT}"
         )
+
+
+def _inflate_bounded(raw: bytes, limit: int) -> tuple[bytes, bool]:
+    """Inflate at most ``limit + 1`` bytes of a FlateDecode stream; ``(data, intact)``.
+
+    ``intact`` is ``False`` when the stream is damaged: pdfminer then retries it one
+    byte at a time (seconds for a few MB), which the import refuses.
+    """
+    inflater = zlib.decompressobj()
+    try:
+        return inflater.decompress(raw, limit + 1), True
+    except zlib.error:
+        pass
+    inflater, out = zlib.decompressobj(), bytearray()
+    try:
+        for i in range(0, len(raw), 1024):
+            out += inflater.decompress(raw[i : i + 1024], limit + 1 - len(out))
+            if len(out) > limit:
+                break
+    except zlib.error:
+        pass
+    return bytes(out), False
+
+
+def check_pdf(data: bytes, *, for_import: bool = False) -> None:
+    """Refuse a PDF with scripts, actions or embedded files, or one that inflates too much.
+
+    Looks for the names ``/JavaScript``, ``/JS``, ``/Launch``, ``/AA`` (automatic
+    actions), ``/EmbeddedFile(s)``, ``/RichMedia`` and ``/XFA`` — with ``#xx`` escapes
+    decoded — in the PDF's objects outside streams and inside compressed object streams
+    (``/ObjStm``, where a PDF 1.5+ keeps its catalog and actions).  Page content streams
+    are not searched: names there are only resource names.  Every single-filter
+    ``/FlateDecode`` stream is inflated with a bound: more than :data:`PDF_MAX_INFLATED_BYTES`
+    in total is a decompression bomb (pdfminer would inflate it without limit).
+
+    Limitations (documented, accepted): streams encrypted with an owner password cannot be
+    read, so an encrypted PDF's object streams are not searched; streams with filter
+    chains (``/ASCII85Decode /FlateDecode``, LZW) are neither searched nor measured.  With
+    ``for_import`` the page text is also bounded (:data:`PDF_MAX_CONTENT_BYTES`), and a
+    damaged compressed stream over :data:`PDF_MAX_DAMAGED_STREAM` bytes is refused.
+    """
+    limit = PDF_MAX_CONTENT_BYTES if for_import else PDF_MAX_INFLATED_BYTES
+    inflated = 0
+    pos = 0
+    outside: list[bytes] = []
+    while True:
+        match = _PDF_STREAM_RE.search(data, pos)
+        if match is None:
+            outside.append(data[pos:])
+            break
+        outside.append(data[pos : match.start()])
+        head_start = data.rfind(b"obj", max(0, match.start() - 4096), match.start())
+        head = _pdf_unescape_names(data[max(head_start, 0, match.start() - 4096) : match.start()])
+        end = data.find(b"endstream", match.end())
+        end = len(data) if end < 0 else end
+        pos = end + len(b"endstream")
+        filters = _PDF_FILTER_RE.search(head)
+        names = _PDF_NAMES_RE.findall(filters.group(1)) if filters else []
+        if names not in ([b"FlateDecode"], [b"Fl"]):
+            continue
+        body, intact = _inflate_bounded(data[match.end() : end], limit - inflated)
+        inflated += len(body)
+        if inflated > limit:
+            if for_import:
+                raise DocumentError(MSG_PDF_TOO_BIG)
+            raise DocumentError(MSG_BOMB)
+        if for_import and not intact and end - match.end() > PDF_MAX_DAMAGED_STREAM:
+            raise DocumentError(MSG_CORRUPT)
+        if re.search(rb"/Type\s*/ObjStm\b", head):
+            _pdf_refuse_danger(body)
+    _pdf_refuse_danger(b"".join(outside))
+
+
+class _OutOfTime(BaseException):
+    """Raised by the CPU timer; a BaseException so pdfminer's ``except Exception`` lets it by."""
+
+
+@contextmanager
+def _cpu_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` of process CPU time (``ITIMER_VIRTUAL``).
+
+    pdfminer cannot be stopped from outside between pages: one hostile page (a few
+    thousand overlapping text objects, 120 KB) costs it 15 s of layout analysis.  The
+    timer's signal raises :class:`_OutOfTime` in the middle of it.  Signals are only
+    delivered to the main thread, which is where gunicorn's sync workers (this project's
+    deployment) and Celery's prefork workers run requests; in a threaded server the block
+    runs without the timer and only the per-page checks of :class:`_Budget` apply.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGVTALRM, interrupt)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
+
+
+def _pdf_text(data: bytes) -> str:
+    check_pdf(data, for_import=True)
+    try:
+        from pdfminer.converter import TextConverter
+        from pdfminer.layout import LAParams
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+        from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+        from pdfminer.pdfpage import PDFPage
     except ImportError as exc:  # pragma: no cover - dependency missing
         raise DocumentError("服务器暂时无法读取 PDF 文件，请上传 Word 文档或直接粘贴文字") from exc
+    budget = _Budget(2 * MAX_IMPORT_CHARS)  # pdfminer's raw text is padded with spaces
+    output = io.StringIO()
     try:
-        raw = pdf_extract(io.BytesIO(data), maxpages=PDF_MAX_PAGES)
+        with _cpu_limit(IMPORT_CPU_SECONDS):
+            resources = PDFResourceManager(caching=True)
+            device = TextConverter(resources, output, laparams=LAParams())
+            interpreter = PDFPageInterpreter(resources, device)
+            for page in PDFPage.get_pages(io.BytesIO(data), maxpages=PDF_MAX_PAGES):
+                interpreter.process_page(page)
+                budget.chars = 0
+                budget.add(output.tell())
+    except _OutOfTime as exc:
+        raise DocumentError(MSG_TOO_SLOW) from exc
+    except DocumentError:
+        raise
     except (PDFEncryptionError, PDFPasswordIncorrect) as exc:
         raise DocumentError(MSG_PDF_ENCRYPTED) from exc
     except RecursionError as exc:
@@ -397,6 +694,7 @@ def _pdf_text(data: bytes) -> str:
         if "encrypt" in type(exc).__name__.lower():
             raise DocumentError(MSG_PDF_ENCRYPTED) from exc
         raise DocumentError(MSG_CORRUPT) from exc
+    raw = output.getvalue()
     lines = []
     for line in raw.replace("\f", "\n").splitlines():
         line = _SPACES_RE.sub(" ", line).strip()
@@ -649,10 +947,10 @@ def check_attachment(data: bytes, filename: str, size: int, max_bytes: int) -> t
     """Check an uploaded attachment; return ``(content_type, safe_name)``.
 
     ``data`` is the whole file: the view enforces ``size <= max_bytes`` before reading it
-    (``size`` is checked here too), and the whole bytes are needed to tell .docx/.xlsx/
-    .pptx apart from the ZIP directory at the end.  Passing only the first few KB also
-    works for well-formed Office files (their local headers name the parts), but is less
-    exact.
+    (``size`` is checked here too).  The whole bytes are needed: Office files must pass
+    :func:`reports.zipguard.check_zip` (with :data:`ATTACHMENT_MAX_XML_MEMBER_BYTES`, as
+    attachments are not parsed) and PDFs :func:`check_pdf`, exactly like an import, so a
+    file refused on import is not served to reviewers either.
 
     The type comes from the content (:func:`sniff`) and must be one of
     :data:`ATTACHMENT_KINDS`.  When the name has a known extension the content must belong
@@ -678,6 +976,10 @@ def check_attachment(data: bytes, filename: str, size: int, max_bytes: int) -> t
             )
     else:
         safe = _append_extension(safe, _CANONICAL_EXT[kind])
+    if kind in ("docx", "xlsx", "pptx"):
+        check_zip(data, max_xml_member_bytes=ATTACHMENT_MAX_XML_MEMBER_BYTES)
+    elif kind == "pdf":
+        check_pdf(data)
     content_type = ATTACHMENT_KINDS[kind]
     if kind == "ole":
         content_type = _OLE_CONTENT_TYPES.get(ext, content_type)
