@@ -94,10 +94,20 @@ def test_every_page_type_carries_a_csp_without_inline_script_or_style(
         assert response.headers["Referrer-Policy"] == "same-origin", what
 
 
-def test_the_api_answers_with_the_same_policy(world, built, login):
-    response = login(world.rita).get("/api/campaigns/", HTTP_ACCEPT="application/json")
+def test_the_api_and_its_browsable_pages_answer_with_the_same_policy(world, built, login):
+    """No Swagger or Redoc page is served (they load CDN assets); DRF's browsable pages use
+    only its own static files and a JSON <script> block, so no exception is needed."""
+    client = login(world.rita)
+    response = client.get("/api/campaigns/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert policy(response)["script-src"] == ["'self'"]
+    page = client.get("/api/campaigns/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert policy(page)["script-src"] == ["'self'"]
+    html = page.content.decode()
+    for pattern in (INLINE_SCRIPT, HANDLER_ATTR, STYLE_ATTR, STYLE_ELEMENT, JS_URL):
+        assert not pattern.search(html), pattern.search(html).group()
+    assert "cdn" not in html.lower()
 
 
 def test_no_template_needs_an_inline_script_handler_or_style():

@@ -110,6 +110,7 @@ def test_the_main_pages_of_every_role_run_under_the_policy(live_server, demo_dat
     height = box.evaluate("el => el.getBoundingClientRect().height")
     assert height >= 180  # sized by portal.js from data-height, min-height in portal.css
     reviewer.visit(f"{base}/review/notifications/")
+    reviewer.visit(f"{base}/api/campaigns/")  # DRF's browsable page, its own static files
     reviewer.visit(f"{base}/dashboard/exports/")
     reviewer.page.select_option("select[name=campaign]", str(campaign.pk))
     reviewer.page.select_option("select[name=kind]", "csv")
