@@ -12,7 +12,7 @@ from typing import Any
 
 from .checklist import ChecklistItem, check_coverage
 from .numbers import Quantity, find_numbers
-from .placeholders import Placeholder, find_placeholders
+from .placeholders import Gap, Placeholder, find_gaps, find_placeholders
 from .residue import Residue, find_residue
 from .sections import Section, find_structure, missing_kinds
 from .signals import BurdenSignal, find_signals
@@ -49,6 +49,8 @@ class Analysis:
     measures: list[str] = field(default_factory=list)
     #: every heading of the tree (all levels); ``sections`` is its top two levels
     headings: list[Section] = field(default_factory=list)
+    #: figures left out (缺数字): a measure word with no number ("共开展了次专项检查")
+    gaps: list[Gap] = field(default_factory=list)
     version: str = ANALYZER_VERSION
 
 
@@ -63,8 +65,9 @@ def analyze(
         raise TypeError("analyze() expects str; decode bytes with decode_bytes() first")
     folded = fold(text)
     headings, sections = find_structure(text, folded)
-    numbers = find_numbers(text, folded)
     residue = find_residue(text, folded)
+    residue_spans = [(r.start, r.end) for r in residue]
+    numbers = find_numbers(text, folded, residue_spans)
     weights = domain_weights(folded)
     topic_score = score_topic(folded, topic, weights)
     genre = detect_genre(folded)
@@ -78,7 +81,7 @@ def analyze(
         chars=len(text),
         sections=sections,
         missing_kinds=missing_kinds(sections, required_kinds),
-        placeholders=find_placeholders(text, folded),
+        placeholders=find_placeholders(text, folded, residue_spans),
         numbers=numbers,
         residue=residue,
         topic=topic_score,
@@ -89,6 +92,7 @@ def analyze(
         problems=problems,
         measures=measures,
         headings=headings,
+        gaps=find_gaps(text, folded, residue_spans),
     )
 
 
@@ -132,4 +136,5 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
             {"kind": s.kind, "title": s.title, "start": s.start, "end": s.end, "level": s.level}
             for s in a.headings
         ],
+        "gaps": [{"text": g.text, "start": g.start, "end": g.end} for g in a.gaps],
     }

@@ -12,15 +12,30 @@ Found (on the folded text, see :mod:`.text`):
 * ``【】``, ``{}``, empty ``()``;
 * label lines left empty: ``组长:`` / ``负责人：`` / ``联系电话：`` with nothing after the colon.
 
+* a single ``x``/``X``/``×`` standing for a place name (``x县``, ``x市``, ``x区``, ``x教``),
+  ``202x`` / ``20x`` years, ``某某`` (two or more ``某``; ``某校`` is a plain word).
+
 ``1+x``, ``5+2``, ``6+2`` (programme names) and ``3x3`` are not placeholders.
+
+Gaps (缺数字, :func:`find_gaps`): a measure word whose number was left out —
+
+* straight after ``了`` / ``共`` / ``共有`` / ``累计`` … or a counting verb (``开展``, ``召开``,
+  ``制定``, ``发放`` …): "共开展了次专项检查", "制定了项整改措施", "共有名教师";
+* or after a noun and right before punctuation: "发放调查问卷份，".
+
+Precision guards: the measure word must not start a word (``项目``, ``名单``, ``个别``,
+``家长``, ``所有``, ``次数`` …) nor end one (``每次``, ``本次``, ``此次``, ``多次``, ``首次``,
+``该项``, ``各项``, ``逐项``, ``专项``, ``事项``, ``层次`` …), and no digit or numeral may stand
+before it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Placeholder", "find_placeholders"]
+__all__ = ["Gap", "Placeholder", "find_gaps", "find_placeholders"]
 
 _COUNTERS = "个次名人所天周年月日项件份节元万%分小时篇条家起户场期门本届课位"
 _LABELS = (
@@ -37,6 +52,9 @@ _PH_RE = re.compile(
     | (?<![A-Za-z0-9+.])[xX×](?=[ \t]*(?:["""
     + _COUNTERS
     + r"""]))
+    | (?<![A-Za-z0-9+.])20\d?[xX×](?![A-Za-z])
+    | (?<![A-Za-z0-9+.\-])[xX×](?=[县市区镇乡村省州校教局])
+    | 某{2,}
     | \*+(?:\.\*+)?
     | (?<![A-Za-z0-9_])(?:20)?_+(?![A-Za-z0-9_])
     | _{3,}
@@ -60,11 +78,18 @@ class Placeholder:
     end: int
 
 
-def find_placeholders(text: str, folded: str) -> list[Placeholder]:
-    """All template blanks in ``text`` (``folded`` is ``fold(text)``)."""
+def find_placeholders(
+    text: str, folded: str, ignore: Sequence[tuple[int, int]] = ()
+) -> list[Placeholder]:
+    """All template blanks in ``text`` (``folded`` is ``fold(text)``).
+
+    An ``_`` inside an ``ignore`` span (website residue: "自查报告_范文网") is a separator.
+    """
     out: list[Placeholder] = []
     for m in _PH_RE.finditer(folded):
         s, e = m.span()
+        if folded[s] == "_" and any(a <= s < b for a, b in ignore):
+            continue
         if m.group("label") is not None:
             raw = folded[s:e]
             label = _WS.sub("", raw).rstrip(":")
@@ -74,4 +99,66 @@ def find_placeholders(text: str, folded: str) -> list[Placeholder]:
             s += len(raw) - len(raw.lstrip(" \t\u3000"))
             e = s + len(raw.strip(" \t\u3000"))
         out.append(Placeholder(text[s:e], s, e))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A figure left out (缺数字): ``text == source[start:end]`` is the word before the
+    measure word and the measure word (``了次``, ``问卷份``)."""
+
+    text: str
+    start: int
+    end: int
+
+
+_GAP_VERBS = (
+    "开展|召开|举办|举行|组织|制定|制订|发放|收回|回收|印发|下发|出台|建立|开设|成立|设立|配备|"
+    "聘请|评选|表彰|新增|受理|查处|发现|走访|梳理|取消|清理|合并|接受|培训|排查|关停|出动|拒绝|"
+    "精简|压减|开设|征集|收集|处理|整改|提出|完成|参与|参加|覆盖|涉及"
+)
+_GAP_MEASURES = "次项名个份场期条篇件家所节批轮"
+# measure word + next character that make a word, not a count
+_GAP_WORD_AFTER = frozenset(
+    "次数 次要 次日 次序 次性 项目 名单 名称 名义 名额 名校 名师 名列 名字 个别 个性 个人 个体 "
+    "个案 份额 场所 场地 场景 场馆 场次 期间 期末 期中 期限 期望 期待 期刊 条件 条例 条款 条理 "
+    "篇幅 篇章 件事 家长 家庭 家访 家校 家委 家乡 家务 家教 家风 所有 所在 所属 所以 所得 所谓 "
+    "所需 节日 节约 节假 节点 节奏 节目 批评 批准 批示 批次 批改 轮流 轮岗 轮换 轮训 "
+    "条块 条、".split()
+)
+_GAP_RE = re.compile(
+    rf"(?P<trig>了|共有|共计|累计|合计|总计|共|{_GAP_VERBS})(?P<m>[{_GAP_MEASURES}])"
+    rf"|(?<=[\u4e00-\u9fff])(?P<m2>[份次项条篇])(?=[,;。、:!?])"
+)
+# characters before a measure word that make a word with it (每次, 各项, 专项, 层次 …)
+_GAP_WORD_BEFORE = frozenset(
+    "每本此该多首这那历层名档依其再屡逐各单专事款选立强弱列人车班台家频架艘户航场批"
+)
+# 名 after a verb is mostly "famous" (开展名教师评选); as a count it follows 了/共/共有
+_NAME_TRIGGERS = frozenset(("了", "共", "共有", "共计", "累计", "合计", "总计"))
+_NUMERALS = frozenset("0123456789零〇一二两三四五六七八九十百千万几数半")
+
+
+def find_gaps(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ()) -> list[Gap]:
+    """Measure words whose number was left out (see module docstring)."""
+    out: list[Gap] = []
+    for m in _GAP_RE.finditer(folded):
+        g = "m" if m.group("m") is not None else "m2"
+        ms = m.start(g)
+        if ms == 0:
+            continue
+        word = folded[ms : ms + 2]
+        if word in _GAP_WORD_AFTER:
+            continue
+        prev = folded[ms - 1]
+        if prev in _NUMERALS:
+            continue
+        if g == "m2" and prev in _GAP_WORD_BEFORE:
+            continue
+        if g == "m" and word[0] == "名" and m.group("trig") not in _NAME_TRIGGERS:
+            continue
+        s, e = ms - 1, ms + 1
+        if any(a <= s < b for a, b in ignore):
+            continue
+        out.append(Gap(text[s:e], s, e))
     return out
