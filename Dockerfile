@@ -5,6 +5,7 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN pip install --no-cache-dir -e . || true
 COPY . .
+# The static manifest is built here: without it the portal refuses to start (reports/checks.py).
 RUN pip install --no-cache-dir -e . \
  && SECRET_KEY=build-only STATIC_MANIFEST=1 python manage.py collectstatic --noinput -v0
 RUN useradd --system --create-home jianfu && mkdir -p /data/media && chown jianfu /data/media
