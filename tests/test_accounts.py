@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from reports.choices import Role
-from tests.conftest import PASSWORD, make_user
+from tests.world import PASSWORD, make_user
 
 
 def test_the_login_page_is_in_chinese(client, db):

@@ -40,7 +40,7 @@ def test_admins_filter_the_log_by_actor_action_and_date(world, login):
 
 def test_a_county_admin_sees_only_events_of_their_units(world, login):
     from reports.choices import Role
-    from tests.conftest import make_user
+    from tests.world import make_user
 
     record("report_submit", world.bob, world.school_b1)
     record("report_submit", world.alice, world.school_a1)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from reports.choices import CampaignStatus, Role
 from reports.models import Campaign, IndicatorDefinition, Report
-from tests.conftest import make_user
+from tests.world import make_user
 from tests.factories import make_campaign
 from tests.test_attachments_and_import import MINIMAL_PDF
 

@@ -18,7 +18,7 @@ from reports.choices import ExportState
 from reports.export_tasks import requeue_pending_exports
 from reports.exports.service import export_dispatch, export_request
 from reports.models import ExportJob
-from tests.conftest import point_celery_at
+from tests.world import point_celery_at
 from tests.export_builders import build
 
 

@@ -21,7 +21,7 @@ from reports.choices import ExportKind, ExportState
 from reports.export_tasks import purge_expired_exports, run_export
 from reports.exports.service import BROKER_DOWN_MESSAGE, export_request, export_run
 from reports.models import AuditEvent, ExportJob, Organization, ReviewAction
-from tests.conftest import point_celery_at
+from tests.world import point_celery_at
 from tests.export_builders import build
 
 

@@ -185,7 +185,7 @@ def test_the_admin_page_imports_under_the_admins_unit_and_logs_it(world, login):
 @pytest.mark.django_db
 def test_an_admin_cannot_import_into_a_unit_outside_their_tree(world, login):
     from reports.choices import Role
-    from tests.conftest import make_user
+    from tests.world import make_user
 
     county_admin = make_user("county-admin", world.county_a, Role.ADMIN)
     client = login(county_admin)
@@ -233,7 +233,7 @@ def row(code, name, kind, parent="", school_type="", username="", role="", passw
 def district(world):
     """A 学区 under county A with one school, and its admin (a real scoped admin)."""
     from reports.choices import OrgKind, Role
-    from tests.conftest import make_user
+    from tests.world import make_user
 
     unit = Organization.objects.create(
         name="甲县城关学区", code="XQ-1", kind=OrgKind.DISTRICT, parent=world.county_a
@@ -317,7 +317,7 @@ def test_no_import_changes_a_superuser_or_staff_account(world, district, login, 
 @pytest.mark.django_db
 def test_an_admin_cannot_reparent_its_own_unit(world, district, login):
     from reports.choices import Role
-    from tests.conftest import make_user
+    from tests.world import make_user
 
     county_admin = make_user("ca-admin", world.county_a, Role.ADMIN)
     page = rejected_page(login(county_admin), [row("CA", "甲县教育局", "县", "P0")])
@@ -336,7 +336,7 @@ def test_an_admin_cannot_reparent_its_own_unit(world, district, login):
 @pytest.mark.django_db
 def test_a_unit_is_never_moved_out_of_the_importers_subtree(world, district, login):
     from reports.choices import Role
-    from tests.conftest import make_user
+    from tests.world import make_user
 
     unit, school, admin = district
     county_admin = make_user("ca-admin", world.county_a, Role.ADMIN)
@@ -466,7 +466,7 @@ def test_a_large_import_becomes_a_job_with_a_polling_progress_page(world, login)
     from reports.choices import ImportState, Role
     from reports.models import ImportJob
     from reports.services.import_jobs import import_job_run
-    from tests.conftest import make_user
+    from tests.world import make_user
 
     client = login(world.ada)
     response = post_sheet(client, csv_bytes(account_rows(31)), "orgs.csv")

@@ -9,7 +9,7 @@ from django.test import Client
 
 from reports.choices import Role
 from reports.models import AuditEvent, Membership, User
-from tests.conftest import PASSWORD, make_user
+from tests.world import PASSWORD, make_user
 
 
 def reset_url(unit, user) -> str:

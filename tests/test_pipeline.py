@@ -30,7 +30,7 @@ from reports.pipeline import (
 )
 from reports.workflow import report_submit
 from tests.analysis.test_cli_and_bad_input import KEYS as CONTRACT_KEYS
-from tests.conftest import point_celery_at
+from tests.world import point_celery_at
 from tests.factories import complete_content, fill, make_campaign
 from tests.fixtures import fixture_text
 

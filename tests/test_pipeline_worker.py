@@ -17,7 +17,7 @@ from django.db import connection
 from reports.choices import AnalysisState
 from reports.models import AnalysisResult, Report
 from reports.workflow import report_submit
-from tests.conftest import point_celery_at
+from tests.world import point_celery_at
 from tests.factories import complete_content, fill, make_campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from reports.choices import ReportState
 from reports.models import AuditEvent, RectificationItem, Report, ReportVersion
-from tests.conftest import PASSWORD
+from tests.world import PASSWORD
 from tests.factories import complete_content, fill, form_data, make_campaign
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -1,4 +1,5 @@
-"""Shared fixtures: a small org tree where the third party must never see the first's data.
+"""Shared fixtures (a pytest plugin loaded by the root conftest.py, so the feature apps' test
+folders use them too): a small org tree where the third party must never see the first's data.
 
 province ─ city ─┬─ county A ─┬─ school A1   (alice: submitter)
                  │            └─ school A2   (amy: submitter)
