@@ -1,0 +1,129 @@
+"""Accounts and the org tree: users, units (省 → 市 → 县 → 学区 → 学校), memberships."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.functions import Concat, Substr
+
+from reports.choices import (
+    OrgKind,
+    Role,
+    SchoolType,
+)
+
+
+class User(AbstractUser):
+    """A portal account. ``must_change_password`` is set on accounts created by import."""
+
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
+
+    class Meta:
+        verbose_name = "账号"
+        verbose_name_plural = "账号"
+
+    @property
+    def membership_or_none(self) -> Membership | None:
+        try:
+            return self.membership
+        except Membership.DoesNotExist:
+            return None
+
+
+class Organization(models.Model):
+    """A node of the 省 → 市 → 县(区) → (学区/镇) → 学校 tree.
+
+    ``path`` is a materialised path of primary keys (``/1/7/42/``) kept by ``save``; a
+    subtree is ``path__startswith``, one indexed query whatever the depth.
+    """
+
+    name = models.CharField("单位名称", max_length=200)
+    code = models.CharField(
+        "单位代码", max_length=32, unique=True, help_text="学校为10位学校标识码"
+    )
+    kind = models.CharField("单位类型", max_length=16, choices=OrgKind.choices)
+    school_type = models.CharField(
+        "学段", max_length=16, choices=SchoolType.choices, blank=True, default=""
+    )
+    boarding = models.BooleanField("寄宿制", default=False)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # db_index on a CharField also gets a varchar_pattern_ops index on PostgreSQL, which
+    # serves the ``LIKE '/1/7/%'`` of a subtree query.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrgKind.values), name="organization_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(school_type="") | Q(kind=OrgKind.SCHOOL),
+                name="organization_school_type_only_for_schools",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        old_path = self.path
+        super().save(*args, **kwargs)
+        parent_path = self.parent.path if self.parent_id else "/"
+        new_path = f"{parent_path}{self.pk}/"
+        if new_path == old_path:
+            return
+        if self.parent_id and (parent_path.startswith(old_path) and old_path):
+            raise ValueError("单位不能挂在自己的下级单位之下")
+        new_depth = new_path.count("/") - 2
+        Organization.objects.filter(pk=self.pk).update(path=new_path, depth=new_depth)
+        if old_path:
+            # Move the whole subtree along with this node.
+            Organization.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(models.Value(new_path), Substr("path", len(old_path) + 1)),
+                depth=models.F("depth") + (new_depth - self.depth),
+            )
+        self.path, self.depth = new_path, new_depth
+
+    @property
+    def is_school(self) -> bool:
+        return self.kind == OrgKind.SCHOOL
+
+    def ancestor_ids(self) -> list[int]:
+        """Primary keys from the root down to this unit's parent (no query)."""
+        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+
+
+class Membership(models.Model):
+    """Gives one user one role at one unit."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.CASCADE
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="单位", on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "角色分配"
+        verbose_name_plural = "角色分配"
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"
