@@ -23,8 +23,11 @@ from .topic import TopicScore, detect_genre, domain_weights, score_topic
 __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict", "analyze"]
 
 #: "2": copies found through winnowed fingerprints instead of MinHash LSH per passage;
-#: "3": fingerprint scheme 3 (6-character grams in an open-syncmer order, copies.py)
-ANALYZER_VERSION = "3"
+#: "3": fingerprint scheme 3 (6-character grams in an open-syncmer order, copies.py);
+#: "4": issue 19 — heading tree with inherited kinds (``headings``), figures without time
+#: phrases/titles/chrome and with their noun, more mask shapes, the 缺数字 ``gaps`` pass,
+#: residue as its own pass (paywall chrome, repeated page titles) ignored by the others
+ANALYZER_VERSION = "4"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
 RESIDUE_GENRE_SHARE = 0.3
@@ -68,15 +71,20 @@ def analyze(
     residue = find_residue(text, folded)
     residue_spans = [(r.start, r.end) for r in residue]
     numbers = find_numbers(text, folded, residue_spans)
-    weights = domain_weights(folded)
-    topic_score = score_topic(folded, topic, weights)
+    # residue is its own pass: the topic score and the summary read the text without it
+    clean_text, clean_folded = text, folded
+    if residue_spans:
+        clean_text = _blank(text, residue_spans)
+        clean_folded = _blank(folded, residue_spans)
+    weights = domain_weights(clean_folded)
+    topic_score = score_topic(clean_folded, topic, weights)
     genre = detect_genre(folded)
     stripped = len(text.strip())
     if residue and stripped:
         covered = sum(r.end - r.start for r in residue)
         if covered >= RESIDUE_GENRE_SHARE * stripped:
             genre = "other"
-    summary, problems, measures = summarise(text, folded, sections, numbers)
+    summary, problems, measures = summarise(clean_text, clean_folded, sections, numbers)
     return Analysis(
         chars=len(text),
         sections=sections,
@@ -94,6 +102,18 @@ def analyze(
         headings=headings,
         gaps=find_gaps(text, folded, residue_spans),
     )
+
+
+def _blank(s: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``s`` with each span replaced by spaces (same length, so offsets hold)."""
+    parts: list[str] = []
+    at = 0
+    for a, b in spans:
+        parts.append(s[at:a])
+        parts.append(" " * (b - a))
+        at = b
+    parts.append(s[at:])
+    return "".join(parts)
 
 
 def analysis_to_dict(a: Analysis) -> dict[str, Any]:

@@ -6,6 +6,16 @@ A marker (``由会员分享``, ``请在…搜索``, ``下面是小编为大家�
 ``…工作总结3`` / ``…总结篇二`` / ``…大全(17篇)`` / ``——语文减负工作总结3篇`` …) flags the whole
 line when the line is short (≤ 150 characters, the usual case: site chrome sits on its own
 line) and otherwise the sentence holding the marker.  Overlapping spans are merged.
+
+Also site chrome of paywalled template sites: ``登录后查看全文``, ``VIP下载``, ``开通VIP``,
+``还剩2页未读，继续阅读``, ``立即下载``, ``收藏 举报``, ``共5页`` / ``当前第1页`` / ``下一页``,
+``上一篇：`` / ``下一篇：``, ``【打印本页】``, breadcrumbs (``首页 > …``), ``浏览：1523次``, a
+page title with the site's name (``…自查报告_范文网``, ``… - 道客巴巴``, ``…报告范文``), and
+the page title repeated in the text: a short unnumbered line (not a section heading) that
+stands again later — every occurrence after the first is residue.
+
+Residue is its own pass: the engine hands its spans to the other passes, and numbers,
+placeholders' separators, gaps, the topic score and the summary ignore them.
 """
 
 from __future__ import annotations
@@ -34,10 +44,23 @@ _MARKERS = re.compile(
       (?:\d{1,2}|篇[一二三四五六七八九十]+)[ \t]*(?m:$)
     | (?m:^)[^\n]{2,30}?大全[ \t]*[(（]?\d*篇?[)）]?[ \t]*(?m:$)
     | (?m:^)[ \t]*第[一二三四五六七八九十]+篇[ \t]*:
+    | 登录后[^\n。]{0,6}?(?:查看|阅读|下载) | (?:查看|展开|阅读)全文 | 继续阅读 | 还剩\d+页
+    | VIP | 开通会员 | 立即下载 | 下载文档 | 免费获取 | 收藏[ \t]+举报 | 分享到
+    | 打印本页 | 关闭窗口 | (?m:^)[ \t]*(?:上一篇|下一篇)[ \t]*:
+    | (?m:^)[ \t]*首页[ \t]*> | 当前位置[ \t]*:
+    | 共\d+页 | 当前第\d+页 | 第\d+页[ \t]*/ | (?m:^)[^\n]{0,20}下一页[ \t]*(?m:$)
+    | 浏览(?:次数|量)?[ \t]*:[ \t]*\d+ | 阅读量[ \t]*:? | 版权归原作者 | 侵权[^\n。]{0,6}删除
+    | 道客巴巴 | 百度文库 | 原创力文档 | 豆丁网 | 文库网
+    | (?m:^)[^\n]{2,40}?[_|][ \t]*[^\n_|]{1,10}?(?:网|文库|文档)[ \t]*(?m:$)
+    | (?m:^)[^\n。,]{2,30}?(?:范文|模板|范本)(?:大全|精选)?[ \t]*(?m:$)
     """,
     re.VERBOSE,
 )
 _SENT_END = re.compile(r"[。!?]")
+# a line that may be a repeated page title: short, no sentence punctuation, no marker
+_TITLE_LINE_RE = re.compile(
+    r"^[ \t]*([^\n。,;:!?、()\d一二三四五六七八九十][^\n。,;:!?]{5,39})[ \t]*$", re.M
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,21 +72,39 @@ class Residue:
     end: int
 
 
+def _repeated_titles(folded: str) -> list[tuple[int, int]]:
+    """Later occurrences of a short title-like line that stands more than once."""
+    from .sections import classify_title
+
+    seen: set[str] = set()
+    out: list[tuple[int, int]] = []
+    for m in _TITLE_LINE_RE.finditer(folded):
+        line = m.group(1).strip()
+        if line in seen:
+            out.append((m.start(1), m.start(1) + len(line)))
+        elif classify_title(line) == "other":
+            seen.add(line)
+    return out
+
+
 def find_residue(text: str, folded: str) -> list[Residue]:
     """Lines or sentences that carry template-website residue."""
     spans: list[tuple[int, int]] = []
     n = len(folded)
-    for m in _MARKERS.finditer(folded):
-        ls = folded.rfind("\n", 0, m.start()) + 1
-        le = folded.find("\n", m.end())
+    found = [(m.start(), m.end()) for m in _MARKERS.finditer(folded)]
+    found += _repeated_titles(folded)
+    found.sort()
+    for m_start, m_end in found:
+        ls = folded.rfind("\n", 0, m_start) + 1
+        le = folded.find("\n", m_end)
         if le < 0:
             le = n
         if le - ls > 150:
             # long line: only the sentence holding the marker
             ss = ls
-            for sm in _SENT_END.finditer(folded, ls, m.start()):
+            for sm in _SENT_END.finditer(folded, ls, m_start):
                 ss = sm.end()
-            em = _SENT_END.search(folded, m.end(), le)
+            em = _SENT_END.search(folded, m_end, le)
             ls, le = ss, (em.end() if em else le)
         while ls < le and folded[ls] in " \t\r":
             ls += 1
