@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from reports import report_form
+from reports import report_form, validation
 from reports.choices import CampaignStatus, ReportState, Role
 from reports.forms import AttachmentForm, CampaignForm, DocumentImportForm, RectificationForm
 from reports.models import Attachment, Campaign
@@ -322,7 +322,7 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
             **data,
         )
         if parsed.errors:  # a refused field: what is stored is not what the school sees
-            errors = {**parsed.errors, **report_services.report_errors(report)}
+            errors = {**parsed.errors, **validation.report_errors(report)}
             errors.update({f: m for f, m in parsed.errors.items() if not f.startswith("ind_")})
             raise SubmissionInvalid(errors)
         version = report_submit(report_id=report.pk, actor=request.user, request=request)

@@ -16,11 +16,9 @@ from django.utils import timezone
 from reports.audit import audit_record
 from reports.choices import (
     Answer,
-    CampaignStatus,
     RectificationStatus,
     ReportState,
     ReviewKind,
-    Role,
 )
 from reports.models import (
     RectificationItem,
@@ -29,56 +27,19 @@ from reports.models import (
     ReviewAction,
     User,
 )
-from reports.selectors import user_role, user_unit
-
-
-class WorkflowError(Exception):
-    """A transition that may not happen; ``str()`` is a Chinese message for the user."""
-
-
-class NotAllowed(WorkflowError):
-    pass
-
-
-class InvalidTransition(WorkflowError):
-    pass
-
-
-class StaleVersion(InvalidTransition):
-    """The reviewer acted on a page that no longer shows the report as it is."""
-
-
-class CommentRequired(WorkflowError):
-    pass
-
-
-class SubmissionInvalid(WorkflowError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("报告还有未填写或填写有误的地方，请按提示修改后再提交")
-        self.errors = errors
-
-
-def can_edit(user: User, report: Report) -> bool:
-    """Only the school's own submitters edit, and only a draft or a returned report."""
-    unit = user_unit(user)
-    return (
-        unit is not None
-        and unit.pk == report.organization_id
-        and user_role(user) == Role.SUBMITTER
-        and report.state in (ReportState.DRAFT, ReportState.RETURNED)
-    )
-
-
-def submission_window_error(report: Report, now=None) -> str | None:
-    campaign = report.campaign
-    now = now or timezone.now()
-    if campaign.status == CampaignStatus.DRAFT:
-        return "该填报任务尚未发布"
-    if campaign.status == CampaignStatus.CLOSED:
-        return "该填报任务已关闭，不再接收提交。您的草稿已保留，如需补报请联系教育局。"
-    if now < campaign.opens_at:
-        return f"该填报任务 {timezone.localtime(campaign.opens_at):%Y-%m-%d %H:%M} 开始接收提交"
-    return None
+from reports.rules import (
+    CommentRequired,
+    InvalidTransition,
+    NotAllowed,
+    StaleVersion,
+    SubmissionInvalid,
+    WorkflowError,
+    can_edit,
+    can_follow_up,
+    can_review,
+    submission_window_error,
+)
+from reports.validation import report_errors, report_values_for_submit
 
 
 @transaction.atomic
@@ -86,8 +47,6 @@ def report_submit(
     *, report_id: int, actor: User, request: HttpRequest | None = None
 ) -> ReportVersion:
     """draft / returned → submitted: validate, snapshot an immutable version, mark late."""
-    from reports.services.reports import report_errors, report_values_for_submit
-
     report = (
         Report.objects.select_for_update()
         .select_related("campaign", "organization")
@@ -181,25 +140,6 @@ def _rectification_snapshot(report: Report) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- review
-
-REVIEW_ROLES = (Role.REVIEWER, Role.ADMIN)
-
-
-def can_review(user: User, report: Report) -> bool:
-    """A reviewer (or admin) at a strict ancestor unit of the school acts on its report.
-
-    Decision: admins review too (a province admin is often the one who checks a county's
-    work); supervisors only read. Superusers (operators) may act everywhere.
-    """
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    unit = user_unit(user)
-    if unit is None or user_role(user) not in REVIEW_ROLES:
-        return False
-    school = report.organization
-    return school.pk != unit.pk and school.path.startswith(unit.path)
 
 
 def _locked(report_id: int) -> Report:
@@ -421,11 +361,6 @@ def report_reopen(
 
 
 # ---------------------------------------------------------------- rectification follow-up
-
-
-def can_follow_up(user: User, item: RectificationItem) -> bool:
-    """The reviewers who review the school's reports verify its rectification items."""
-    return can_review(user, item.report)
 
 
 def _locked_item(item_id: int) -> RectificationItem:

@@ -8,9 +8,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from reports import indicators
 from reports.audit import audit_record
-from reports.choices import Answer, CampaignStatus, OrgKind, ReportState
+from reports.choices import CampaignStatus, OrgKind, ReportState
 from reports.models import (
     Attachment,
     Campaign,
@@ -19,7 +18,7 @@ from reports.models import (
     Report,
     User,
 )
-from reports.workflow import NotAllowed, WorkflowError, can_edit
+from reports.rules import NotAllowed, WorkflowError, can_edit
 
 
 class EditConflict(WorkflowError):
@@ -161,48 +160,6 @@ def report_copy_forward(*, report_id: int, actor: User) -> list[str]:
         report.updated_by = actor
         report.save()
     return copied
-
-
-def report_errors(report: Report) -> dict[str, str]:
-    """Everything that stops a submission, keyed by form field name, in Chinese."""
-    errors: dict[str, str] = {}
-    for section in report.campaign.sections:
-        if not (report.sections.get(section["key"]) or "").strip():
-            errors[f"section_{section['key']}"] = f"请填写“{section['title']}”"
-    definitions = indicators.applicable(report.campaign.indicators.all(), report.organization)
-    values = {}
-    for definition in definitions:
-        raw = report.indicator_values.get(definition.code)
-        value, problem = indicators.parse_value(definition, raw)
-        if problem:
-            errors[f"ind_{definition.code}"] = f"{problem}（现在填的是“{raw}”）"
-            continue
-        if value is None:
-            if definition.code != "after_school_rate" and definition.kind != "time":
-                errors[f"ind_{definition.code}"] = f"请填写“{definition.label}”"
-            continue
-        values[definition.code] = value
-        problem = indicators.bound_error(definition, value)
-        if problem:
-            errors[f"ind_{definition.code}"] = problem
-    asked = {d.code for d in definitions}
-    for code, message in indicators.consistency_errors(values).items():
-        if code in asked:
-            errors.setdefault(f"ind_{code}", message)
-    for item in report.campaign.checklist_items.all():
-        answer = report.checklist_answers.get(item.code) or {}
-        if answer.get("answer") not in Answer.values:
-            errors[f"chk_{item.code}"] = "请选择落实情况"
-        elif (
-            answer["answer"] in (Answer.PARTIAL, Answer.NOT_DONE)
-            and not answer.get("note", "").strip()
-        ):
-            errors[f"note_{item.code}"] = "选择“部分落实”或“未落实”时，请说明情况"
-    return errors
-
-
-def report_values_for_submit(report: Report) -> dict[str, Any]:
-    return {**report.indicator_values, **indicators.computed_values(report.indicator_values)}
 
 
 @transaction.atomic
