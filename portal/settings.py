@@ -151,6 +151,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded files live outside anything served publicly; a permission-checked view serves them.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+# A form post (not a file) may carry this much: a report of ten full 50,000-character sections
+# URL-encoded (9 bytes a Chinese character); past it Django answers templates/400.html.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -203,7 +206,7 @@ EXPORT_EXPIRE_DAYS = env_int("EXPORT_EXPIRE_DAYS", 7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "reports.api_auth.TokenAuthentication",  # refuses impossible keys (a NUL cost a 500)
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

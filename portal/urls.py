@@ -4,6 +4,10 @@ from django.urls import include, path
 
 from reports import views as report_views
 
+# A request too large to read (DATA_UPLOAD_MAX_MEMORY_SIZE…) gets a Chinese page, and an
+# htmx autosave a status line: reports/error_views.py.
+handler400 = "reports.error_views.bad_request"
+
 admin.site.site_header = "减负自查报告平台 · 系统管理"
 admin.site.site_title = "减负自查报告平台"
 
