@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from reports.copyindex import index_reference
 from reports.models import (
     AuditEvent,
     Campaign,
@@ -13,6 +14,7 @@ from reports.models import (
     ReferenceText,
     User,
 )
+from reports.tasks import reanalyze_campaign
 
 
 class MembershipInline(admin.StackedInline):
@@ -74,8 +76,6 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.action(description="重新分析所选任务的全部报告（后台运行）")
     def reanalyze(self, request, queryset):
-        from reports.tasks import reanalyze_campaign
-
         for campaign in queryset:
             try:
                 reanalyze_campaign.delay(campaign.pk)
@@ -92,8 +92,6 @@ class ReferenceTextAdmin(admin.ModelAdmin):
     search_fields = ["title", "source", "text"]
 
     def save_model(self, request, obj, form, change):
-        from reports.copyindex import index_reference
-
         if not obj.created_by_id:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)

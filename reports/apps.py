@@ -2,10 +2,21 @@ from django.apps import AppConfig
 
 
 class ReportsConfig(AppConfig):
+    """The core: models, rules, workflow, analysis pipeline, copy index, notifications."""
+
     name = "reports"
     verbose_name = "减负自查"
 
     def ready(self) -> None:
-        # Connect the receivers of a submission (the analysis and the reviewers' notifications)
-        # and register the start-up checks (a missing static manifest refuses to serve).
-        from reports import checks, notifications, pipeline  # noqa: F401
+        # The one place receivers are connected. After a submission commits, the analysis is
+        # queued and the reviewers are notified; importing ``checks`` registers the start-up
+        # checks (a missing static manifest refuses to serve).
+        from reports import checks, events, notifications, tasks  # noqa: F401
+
+        events.version_submitted.connect(
+            tasks.on_version_submitted, dispatch_uid="reports.tasks.on_version_submitted"
+        )
+        events.version_submitted.connect(
+            notifications.on_version_submitted,
+            dispatch_uid="reports.notifications.on_version_submitted",
+        )

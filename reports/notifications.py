@@ -5,10 +5,8 @@ has an address, through whatever ``EMAIL_BACKEND`` is configured (console in dev
 locmem in tests, SMTP in production). Every caller runs after commit, never inside a
 transaction that could still roll back.
 
-The receiver of ``reports.signals.version_submitted`` is connected when this module is
-imported; ``reports.review_views`` imports it at module level, and the URLconf imports the
-views at start-up, so it is connected in every process that serves pages (the submission
-happens in a request). Celery workers import it through ``reports.review_tasks``.
+``on_version_submitted`` listens to ``reports.events.version_submitted``; it is connected in
+``ReportsConfig.ready``, so in every process (web and worker) alike.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,7 +34,6 @@ from reports.models import (
     ReviewAction,
     User,
 )
-from reports.signals import version_submitted
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +111,6 @@ def feedback_url(report_id: int) -> str:
 # ---------------------------------------------------------------- events
 
 
-@receiver(version_submitted, dispatch_uid="reports.notifications.version_submitted")
 def on_version_submitted(sender, version_id: int, **kwargs) -> None:
     """Submitted / resubmitted → the reviewers of the school."""
     version = (

@@ -1,9 +1,7 @@
 """The analysis pipeline: a submitted version is analysed off the request path.
 
-``enqueue_analysis`` runs after the submission has committed: it records a pending
-``AnalysisResult`` and hands the version id to Celery. If the broker is down the row simply
-stays pending; the beat task ``requeue_pending_analyses`` sends it again once the broker is
-back, so submitting never waits for, or fails because of, the analysis.
+Handing a version to Celery (``enqueue_analysis``, the re-sending of what a down broker left
+pending) lives with the tasks in ``reports.tasks``; this module is the work itself.
 
 ``run_analysis`` is what the worker does: idempotent (a version already analysed by the
 current analyser is left alone), it runs the pure engine (``reports.analysis``), queries
@@ -20,10 +18,9 @@ import time
 from typing import Any
 
 from django.db import transaction
-from django.dispatch import receiver
 from django.utils import timezone
 
-from reports import copyindex, signals
+from reports import copyindex
 from reports.analysis import ANALYZER_VERSION, analysis_to_dict, analyze
 from reports.analysis.copies import copied_share
 from reports.choices import AnalysisState
@@ -34,55 +31,6 @@ log = logging.getLogger(__name__)
 # A report counts as "copied" (雷同) in queues, dashboards and exports from this share of its
 # text on: template sentences every school shares should not flag everyone.
 COPIED_SHARE_FLAG = 0.2
-
-
-@receiver(signals.version_submitted)
-def _on_version_submitted(sender, version_id: int, **kwargs) -> None:
-    enqueue_analysis(version_id)
-
-
-def enqueue_analysis(version_id: int) -> AnalysisResult:
-    """Mark the version's analysis pending and dispatch it; never raises for a broker error."""
-    result, _ = AnalysisResult.objects.get_or_create(version_id=version_id)
-    if result.state != AnalysisState.RUNNING:
-        result.state = AnalysisState.PENDING
-        result.error = ""
-    result.queued_at = timezone.now()
-    result.save(update_fields=["state", "error", "queued_at"])
-    dispatch(version_id)
-    return result
-
-
-def dispatch(version_id: int) -> bool:
-    from reports.tasks import analyze_version
-
-    try:
-        analyze_version.delay(version_id)
-    except Exception as exc:  # kombu raises transport-specific errors when Redis is down
-        log.warning("analysis of version %s not dispatched (broker down?): %s", version_id, exc)
-        return False
-    return True
-
-
-def requeue_pending(older_than_seconds: int | None = None) -> int:
-    """Dispatch again what a down broker or a dead worker left behind."""
-    from django.conf import settings
-
-    if older_than_seconds is None:
-        older_than_seconds = settings.ANALYSIS_STALE_SECONDS
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    missing = ReportVersion.objects.filter(analysis__isnull=True).values_list("pk", flat=True)
-    for version_id in missing:
-        enqueue_analysis(version_id)
-    stale = AnalysisResult.objects.filter(
-        state__in=[AnalysisState.PENDING, AnalysisState.RUNNING], queued_at__lt=cutoff
-    ).values_list("version_id", flat=True)
-    count = len(missing)
-    for version_id in stale:
-        if dispatch(version_id):
-            AnalysisResult.objects.filter(version_id=version_id).update(queued_at=timezone.now())
-        count += 1
-    return count
 
 
 def run_analysis(version_id: int, *, force: bool = False) -> AnalysisResult:

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models.functions import StrIndex
 
-from reports.choices import Role
-from reports.models import AuditEvent, Membership, Organization, User
+from reports.choices import CampaignStatus, RectificationStatus, Role
+from reports.models import (
+    AuditEvent,
+    Campaign,
+    Membership,
+    Organization,
+    RectificationItem,
+    Report,
+    User,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -89,11 +98,6 @@ def campaigns_visible_to(user: User):
     """Campaigns whose target subtree meets the user's: issued above and covering the user's
     unit, or aimed at units below it. Drafts are only seen by staff of the issuing unit's tree.
     """
-    from django.db.models import F, Q, Value
-    from django.db.models.functions import StrIndex
-
-    from reports.choices import CampaignStatus
-    from reports.models import Campaign
 
     campaigns = Campaign.objects.select_related("issuer", "target_unit")
     if user.is_superuser:
@@ -110,7 +114,6 @@ def campaigns_visible_to(user: User):
 
 
 def reports_visible_to(user: User):
-    from reports.models import Report
 
     return scope_to_user(
         Report.objects.select_related("campaign", "organization"), user, via="organization"
@@ -120,9 +123,6 @@ def reports_visible_to(user: User):
 def school_tasks(user: User):
     """The school's reports in published or closed campaigns: open tasks first, then by
     deadline (soonest first), closed tasks after them, latest first."""
-    from django.db.models import Case, IntegerField, Value, When
-
-    from reports.choices import CampaignStatus
 
     unit = user_unit(user)
     if unit is None or not unit.is_school:
@@ -144,7 +144,6 @@ def school_tasks(user: User):
 
 def previous_report(report):
     """The same school's report of the latest earlier campaign it submitted."""
-    from reports.models import Report
 
     return (
         Report.objects.filter(organization_id=report.organization_id, version__gt=0)
@@ -158,10 +157,6 @@ def previous_report(report):
 
 def rectifications_for_report(report):
     """This report's items plus the school's items still open from earlier campaigns."""
-    from django.db.models import Q
-
-    from reports.choices import RectificationStatus
-    from reports.models import RectificationItem
 
     still_open = Q(status__in=[RectificationStatus.OPEN, RectificationStatus.IN_PROGRESS])
     return (

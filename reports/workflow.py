@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from reports import events, notifications
 from reports.audit import audit_record
 from reports.choices import (
     Answer,
@@ -39,6 +40,7 @@ from reports.rules import (
     can_review,
     submission_window_error,
 )
+from reports.selectors import rectifications_for_report
 from reports.validation import report_errors, report_values_for_submit
 
 
@@ -99,9 +101,7 @@ def report_submit(
 
 def _after_submit(version_id: int) -> None:
     """Hook for follow-up work after a submission commits (analysis, notifications)."""
-    from reports import signals
-
-    signals.version_submitted.send(sender=ReportVersion, version_id=version_id)
+    events.version_submitted.send(sender=ReportVersion, version_id=version_id)
 
 
 def _open_rectifications_from_checklist(report: Report) -> None:
@@ -124,8 +124,6 @@ def _open_rectifications_from_checklist(report: Report) -> None:
 
 
 def _rectification_snapshot(report: Report) -> list[dict[str, Any]]:
-    from reports.selectors import rectifications_for_report
-
     return [
         {
             "id": item.pk,
@@ -247,8 +245,6 @@ def _review_audit(
 
 def _notify_later(event: str, action_id: int) -> None:
     def send() -> None:
-        from reports import notifications
-
         notifications.notify_review_action(event, action_id)
 
     transaction.on_commit(send)
@@ -434,6 +430,4 @@ def _rectification_act(
 
 
 def _notify_rectification(event: str, item_id: int, comment: str) -> None:
-    from reports import notifications
-
     notifications.notify_rectification(event, item_id, comment)

@@ -162,7 +162,7 @@ def test_no_reminder_a_week_before_or_after_the_deadline(world, campaign):
 
 
 def test_the_beat_task_is_registered_under_its_name(world, campaign, eager_celery):
-    from reports import review_tasks
+    from reports import tasks as review_tasks
 
     assert review_tasks.send_deadline_reminders.name == "reports.send_deadline_reminders"
     with time_machine.travel(_at(11, 9), tick=False):

@@ -21,18 +21,14 @@ from reports.models import (
     Report,
     ReportVersion,
 )
-from reports.pipeline import (
-    contradictions,
-    dispatch,
-    enqueue_analysis,
-    requeue_pending,
-    run_analysis,
-)
+from reports.pipeline import contradictions, run_analysis
+from reports.tasks import dispatch_analysis as dispatch
+from reports.tasks import enqueue_analysis, requeue_pending
 from reports.workflow import report_submit
 from tests.analysis.test_cli_and_bad_input import KEYS as CONTRACT_KEYS
-from tests.world import point_celery_at
 from tests.factories import complete_content, fill, make_campaign
 from tests.fixtures import fixture_text
+from tests.world import point_celery_at
 
 # tests/fixtures/README.md says what each text shows.
 REPORT = fixture_text("copy_source")  # a school's summary: any realistic report

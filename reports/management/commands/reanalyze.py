@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reports.choices import AnalysisState
 from reports.models import AnalysisResult, Campaign
+from reports.tasks import reanalyze_campaign
 
 
 class Command(BaseCommand):
@@ -14,8 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--wait", action="store_true", help="等待完成并显示进度")
 
     def handle(self, *args, campaign: int, wait: bool, **options) -> None:
-        from reports.tasks import reanalyze_campaign
-
         if not Campaign.objects.filter(pk=campaign).exists():
             raise CommandError(f"填报任务 {campaign} 不存在")
         total = reanalyze_campaign(campaign)

@@ -23,7 +23,6 @@ from reports.models import (
     Report,
     ReportVersion,
 )
-from reports.pipeline import enqueue_analysis
 from reports.review.access import (
     posted_version_number,
     require_staff,
@@ -38,6 +37,7 @@ from reports.selectors import (
     previous_report,
     rectifications_for_report,
 )
+from reports.tasks import enqueue_analysis
 from reports.workflow import (
     CommentRequired,
     WorkflowError,

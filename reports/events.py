@@ -1,0 +1,8 @@
+"""Domain events. The workflow sends them after commit; the analysis pipeline and the
+notifications listen (connected in ``ReportsConfig.ready``), so the workflow imports neither
+the pipeline nor Celery."""
+
+from django.dispatch import Signal
+
+# Sent after the transaction that created a ReportVersion has committed; kwargs: version_id.
+version_submitted = Signal()
