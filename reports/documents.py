@@ -412,13 +412,10 @@ def _parse_docx(data: bytes) -> str:
             if parent is None or parent.tag != _W_BODY:
                 budget.tick()  # inside a table: its text is read when the table ends
                 continue
-            if element.tag == _W_P:
-                block = [_paragraph_text(element)]
-            else:
-                block = list(_table_lines(element))
-            for line in block:
+            block = [_paragraph_text(element)] if element.tag == _W_P else _table_lines(element)
+            for line in block:  # a table's rows one by one: the cap stops a long table early
                 budget.add(len(line) + 1)
-            lines.extend(block)
+                lines.append(line)
             element.clear()
             while element.getprevious() is not None:
                 del parent[0]

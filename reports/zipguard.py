@@ -125,15 +125,15 @@ def check_zip(
                     f"文件解压后过大（超过 {_mb(MAX_TOTAL_BYTES)} MB），"
                     "疑似异常文件（压缩炸弹），已拒绝"
                 )
-            if size > MAX_MEMBER_BYTES:
-                raise ZipRejected(
-                    f"文件中的部件 {_short(name)} 解压后有 {_mb(size)} MB，"
-                    f"超过上限 {_mb(MAX_MEMBER_BYTES)} MB，已拒绝"
-                )
             if size > RATIO_MIN_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
                 raise ZipRejected(
                     f"文件中的部件 {_short(name)} 压缩比异常"
                     f"（超过 {MAX_RATIO}:1），疑似异常文件（压缩炸弹），已拒绝"
+                )
+            if size > MAX_MEMBER_BYTES:
+                raise ZipRejected(
+                    f"文件中的部件 {_short(name)} 解压后有 {_mb(size)} MB，"
+                    f"超过上限 {_mb(MAX_MEMBER_BYTES)} MB，已拒绝"
                 )
             suffix = PurePosixPath(name).suffix.lower()
             if suffix in _XML_SUFFIXES and size > max_xml_member_bytes:
