@@ -8,9 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
-from reports.choices import OrgKind, Role, SchoolType
-from reports.models import Membership, Organization, User
+from reports import catalogue
+from reports.choices import CampaignStatus, OrgKind, ReportState, Role, SchoolType
+from reports.models import (
+    Campaign,
+    ChecklistItemDefinition,
+    IndicatorDefinition,
+    Membership,
+    Organization,
+    Report,
+    ReviewAction,
+    User,
+)
+from reports.services.reports import campaign_close, campaign_publish, report_save_draft
+from reports.workflow import report_approve, report_open_review, report_return, report_submit
 
 DEMO_PASSWORD = "jianfu2026"  # noqa: S105 - documented demo password
 
@@ -130,9 +143,6 @@ def seed_accounts() -> list[DemoAccount]:
 
 
 def seed() -> dict[str, int]:
-    from reports import catalogue
-    from reports.models import ChecklistItemDefinition, IndicatorDefinition
-
     # Normally loaded by migration 0003; re-applied so a flushed database still has them.
     catalogue.load(IndicatorDefinition, ChecklistItemDefinition)
     units = seed_orgs()
@@ -328,8 +338,6 @@ def _school_submitter(school: Organization) -> User:
 
 
 def _campaign(title: str, period: str, opens_at, deadline, issuer, status: str):
-    from reports.models import Campaign, ChecklistItemDefinition, IndicatorDefinition
-
     campaign = Campaign.objects.filter(title=title, target_unit=issuer).first()
     if campaign is None:
         campaign = Campaign.objects.create(
@@ -358,13 +366,6 @@ def seed_campaigns() -> dict[str, int]:
     """One closed earlier campaign and one open campaign for 青山县, with reports."""
     from datetime import datetime, time, timedelta
     from zoneinfo import ZoneInfo
-
-    from django.utils import timezone
-
-    from reports.choices import CampaignStatus, ReportState
-    from reports.models import Report
-    from reports.services.reports import campaign_close, campaign_publish, report_save_draft
-    from reports.workflow import report_submit
 
     tz = ZoneInfo("Asia/Shanghai")
     today = timezone.localdate()
@@ -437,9 +438,6 @@ DEMO_SECTION_COMMENT = "存在的问题写得较笼统，请结合本校实际�
 def seed_reviews() -> dict[str, int]:
     """demo-reviewer's queue: one report approved, one returned with a section comment, the
     rest left submitted. Idempotent: does nothing once any review action exists."""
-    from reports.models import Campaign, Report, ReviewAction
-    from reports.workflow import report_approve, report_open_review, report_return
-
     if ReviewAction.objects.exists():
         return {"reviewed": 0}
     reviewer = User.objects.get(username="demo-reviewer")

@@ -55,7 +55,9 @@ from django.http import HttpRequest
 from reports.audit import audit_record
 from reports.choices import OrgKind, Role, SchoolType
 from reports.models import Membership, Organization, User
+from reports.selectors import user_unit
 from reports.services.accounts import generate_password
+from reports.zipguard import MAX_MEMBER_BYTES, MSG_CORRUPT, check_zip
 
 COLUMNS = {
     "code": "单位代码",
@@ -206,8 +208,6 @@ def _cell_text(cell: Any) -> str:
 
 def _xlsx_rows(data: bytes) -> Generator[Sequence[Any], None, None]:
     from openpyxl import load_workbook
-
-    from reports.zipguard import MAX_MEMBER_BYTES, MSG_CORRUPT, check_zip
 
     try:
         # The sheet XML is streamed and the reading stops at MAX_ROWS, so one part may be as
@@ -387,8 +387,6 @@ def org_import(
         for org in Organization.objects.filter(code__in=[r.parent for r in rows if r.parent])
     }
     sheet_rows = {row.code: row for row in rows}
-    from reports.selectors import user_unit
-
     own = user_unit(actor) if actor is not None else None
     scope = None
     if actor is not None and not actor.is_superuser:

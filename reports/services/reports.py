@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from reports.audit import audit_record
 from reports.choices import CampaignStatus, OrgKind, ReportState
+from reports.documents import check_attachment
 from reports.models import (
     Attachment,
     Campaign,
@@ -19,6 +21,7 @@ from reports.models import (
     User,
 )
 from reports.rules import NotAllowed, WorkflowError, can_edit
+from reports.selectors import previous_report
 
 
 class EditConflict(WorkflowError):
@@ -130,8 +133,6 @@ def report_copy_forward(*, report_id: int, actor: User) -> list[str]:
     Decision: only empty places are filled, so nothing the school already typed is lost.
     Returns the labels of what was copied.
     """
-    from reports.selectors import previous_report
-
     report = Report.objects.select_for_update().select_related("campaign").get(pk=report_id)
     if not can_edit(actor, report):
         raise NotAllowed("这份报告当前不能修改")
@@ -193,10 +194,6 @@ def rectification_save(
 def attachment_add(
     *, report: Report, actor: User, data: bytes, filename: str, max_bytes: int
 ) -> Attachment:
-    from django.core.files.base import ContentFile
-
-    from reports.documents import check_attachment
-
     if not can_edit(actor, report):
         raise NotAllowed("这份报告当前不能修改")
     content_type, safe_name = check_attachment(data, filename, len(data), max_bytes)

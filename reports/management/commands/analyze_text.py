@@ -8,15 +8,13 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from reports.analysis.cli import analyze_files
+from reports.models import ReferenceText
 
 
 def reference_library() -> list[tuple[str, str]]:
-    from django.db import DatabaseError
-
-    from reports.models import ReferenceText
-
     try:
         return [
             (f"reference:{pk}", text)
