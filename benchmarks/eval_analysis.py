@@ -19,6 +19,8 @@ so an empty list means "there is none here" and every finding is then false):
   quantity) / a gap overlaps it; any other finding is false.
 * ``residue``: template-site chrome — the share of its characters that residue covers.
 * ``topic`` + ``on_topic``: the preset the text is scored under and the expected verdict.
+* ``holdout``: true for texts written after the engine was tuned (``h*``); their table is
+  also printed on its own.
 
 Every label is a string or ``{"at": ..., "text"?: ...}``; labels of one kind are looked
 for in order, each after the previous one, so repeated strings are told apart by their
@@ -302,6 +304,15 @@ def main() -> int:
     args = ap.parse_args()
     only = {s for s in args.only.split(",") if s} or None
     print(table(evaluate(only, args.verbose)))
+    if only is None:
+        held = {
+            p.stem
+            for p in EVAL.glob("*.json")
+            if json.loads(p.read_text(encoding="utf-8")).get("holdout")
+        }
+        if held:
+            print("\nHeld-out texts only (written after tuning):\n")
+            print(table(evaluate(held, False)))
     return 0
 
 

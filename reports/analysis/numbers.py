@@ -61,7 +61,7 @@ _UNITS = sorted(
         "个百分点 百分点 个工作日 工作日 个小时 小时 个月 个学期 学期 分钟 秒钟 课时 学时 节课 节 "
         "人次 台次 车次 次 万元 亿元 元 万人 人 名 位 所 个 天 周 份 项 件 篇 条 家 起 户 场 期 门 "
         "本 套 张 批 类 种 岁 年 米 公里 平方公里 平方米 公顷 亩 页 支 班 册 轮 层 组 处 "
-        "座 辆 台 块 字 分 间 部"
+        "座 辆 台 块 字 分 间 部门 部"
     ).split(),
     key=len,
     reverse=True,
@@ -265,6 +265,8 @@ _AFTER_STOP_RE = re.compile(r"[的全均都参开已在中和与及共将被是�
 # ("开展一次", "每学年组织两次"), not in "数据一次采集" or "一次性".
 _COUNT_BEFORE = frozenset("了展行办织开召测查过共仅少于多至有进加接受做搞")
 _CN_NUMS = frozenset("一二两三四五六七八九十")
+#: ...or at the end of its clause ("召开家长会两次。", "每月会商一次，")
+_CLAUSE_END = frozenset(",;。!?、\n")
 #: time units: a quantity of years is a time phrase (一年来, 下半年, 经过两年探索, 两年内)
 _TIME_ONLY_UNITS = frozenset(("年",))
 
@@ -353,14 +355,17 @@ def find_numbers(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ())
             if va is None:
                 continue
             is_cn = not a[0].isdigit()
-            if unit in _TIME_ONLY_UNITS:
-                continue
+            if unit in _TIME_ONLY_UNITS or (s and folded[s - 1] == "届"):
+                continue  # time phrases; sessions (九届十二次全会)
             if is_cn:
                 if not unit:
                     continue
                 if unit == "次" and a in _CN_NUMS and len(a) == 1:
                     # counted words: 开展一次, 召开两次 - not 一次性, 数据一次采集
-                    if folded[e : e + 1] == "性" or not (s and folded[s - 1] in _COUNT_BEFORE):
+                    nxt = folded[e : e + 1]
+                    if nxt == "性" or not (
+                        (s and folded[s - 1] in _COUNT_BEFORE) or nxt in _CLAUSE_END
+                    ):
                         continue
                 elif a == "一" and unit not in _ONE_UNITS:
                     continue
