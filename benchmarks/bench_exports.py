@@ -329,11 +329,11 @@ def export_child(kind: str, campaign_id: int, unit_id: int) -> dict:
     out = Path(tempfile.mkdtemp(prefix="jianfu-bench-out-")) / f"export.{kind}"
     t0 = time.perf_counter()
     if kind == "xlsx":
-        from reports.exports.xlsx import write_xlsx
+        from reports.dashboards.exports.xlsx import write_xlsx
 
         rows = write_xlsx(str(out), campaign=campaign, unit=unit, user=None)
     else:
-        from reports.exports.csv_rows import iter_csv
+        from reports.dashboards.exports.csv_rows import iter_csv
 
         rows = -1
         with out.open("wb") as handle:

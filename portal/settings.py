@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "reports",
     "reports.review",
+    "reports.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -206,7 +207,8 @@ EXPORT_EXPIRE_DAYS = env_int("EXPORT_EXPIRE_DAYS", 7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "reports.api_auth.TokenAuthentication",  # refuses impossible keys (a NUL cost a 500)
+        # refuses impossible keys (a NUL cost a 500)
+        "reports.dashboards.api_auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

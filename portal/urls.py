@@ -51,7 +51,7 @@ urlpatterns = [
     path("accounts/", include(account_urls)),
     path("django-admin/", admin.site.urls),
     path("review/", include("reports.review.urls")),
-    path("dashboard/", include("reports.dashboard_urls")),
-    path("api/", include("reports.api_urls")),
+    path("dashboard/", include("reports.dashboards.urls")),
+    path("api/", include("reports.dashboards.api_urls")),
     path("", include("reports.urls")),
 ]

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from reports.dashboards import queries
-from reports.exports.rows import VALUE_FIELDS, record, report_rows_queryset, row_context
+from reports.dashboards.exports.rows import VALUE_FIELDS, record, report_rows_queryset, row_context
 from reports.models import Campaign, Organization
 from reports.selectors import campaigns_visible_to, is_bureau_staff, units_visible_to, user_unit
 

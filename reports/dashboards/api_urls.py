@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from reports.api import CampaignViewSet
+from reports.dashboards.api import CampaignViewSet
 
 router = SimpleRouter()
 router.register("campaigns", CampaignViewSet, basename="api-campaign")

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 def test_demo_reviewer_exports_a_workbook_and_downloads_it(live_server, demo_data, phone):
     from reports import demo
-    from reports.exports.service import export_run
+    from reports.dashboards.exports.jobs import export_run
     from reports.models import Campaign, ExportJob, Report
 
     base = live_server.url

@@ -12,17 +12,21 @@ from django.db.models import F
 from django.utils import timezone
 
 from reports.choices import ReportState
+from reports.dashboards.exports.docx_style import (
+    HEADING_STYLE,
+    TITLE_STYLE,
+    add_table,
+    official_document,
+)
+from reports.dashboards.exports.names import safe_name
+from reports.dashboards.exports.rows import ANSWER_LABELS
 from reports.dashboards.queries import scoped_reports
-from reports.exports.docx_style import HEADING_STYLE, TITLE_STYLE, add_table, official_document
-from reports.exports.rows import ANSWER_LABELS
 from reports.models import Campaign, Organization, ReportVersion, User
 
 ORDINALS = "一二三四五六七八九十"
 
 
 def entry_name(code: str, name: str) -> str:
-    from reports.exports.service import safe_name
-
     return f"{safe_name(code)}_{safe_name(name)}.docx"
 
 

@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from reports.exports.escape import escape_text
-from reports.exports.rows import iter_cells, local_naive, row_context
+from reports.dashboards.exports.escape import escape_text
+from reports.dashboards.exports.rows import iter_cells, local_naive, row_context
 from reports.models import Campaign, Organization, User
 
 BOM = "\ufeff"

@@ -14,11 +14,12 @@ from typing import IO, Any
 
 from django.db.models import F
 from django.utils import timezone
+from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from reports.choices import ReportState
 from reports.dashboards import queries
-from reports.exports.docx_style import (
+from reports.dashboards.exports.docx_style import (
     HEADING_STYLE,
     SUBHEADING_STYLE,
     TITLE_STYLE,
@@ -33,6 +34,17 @@ HEADINGS = [
     "三、存在的主要问题",
     "四、需要关注的学校",
     "五、下一步工作建议",
+]
+INDICATOR_HEADERS = [
+    "指标",
+    "填报学校数",
+    "平均值",
+    "最小值",
+    "最大值",
+    "政策要求",
+    "未达要求",
+    "上期平均",
+    "变化",
 ]
 # Topic groups of the problems schools list; a problem goes to the first group it matches.
 PROBLEM_TOPICS: list[tuple[str, tuple[str, ...]]] = [
@@ -126,26 +138,49 @@ def summary_content(campaign: Campaign, unit: Organization, user: User | None) -
 def write_summary(
     target: str | IO[bytes], *, campaign: Campaign, unit: Organization, user: User | None
 ) -> None:
+    """The summary report of ``unit`` for ``campaign``: title, opening, the five sections in
+    order, then the signature and the date."""
     data = summary_content(campaign, unit, user)
     doc = official_document()
+    _write_opening(doc, campaign, unit, data)
+    _write_overall(doc, campaign, data)
+    _write_indicators(doc, data)
+    _write_problems(doc, data["problems"])
+    concerns = _write_attention(doc, data)
+    _write_suggestions(doc, data["problems"], concerns)
+    _write_signature(doc, unit)
+    doc.save(target)
 
-    def heading(text: str) -> None:
-        doc.add_paragraph(text, style=HEADING_STYLE)
 
-    def para(text: str) -> None:
-        doc.add_paragraph(text)
+@dataclass
+class Concerns:
+    """The schools section 四 named; section 五 suggests follow-up for each kind."""
 
+    flagged: list[str]
+    missing: list[str]
+    late: list[str]
+
+
+def _heading(doc: Document, text: str) -> None:
+    doc.add_paragraph(text, style=HEADING_STYLE)
+
+
+def _write_opening(doc: Document, campaign: Campaign, unit: Organization, data: dict) -> None:
     doc.add_paragraph(f"{unit.name}关于{campaign.title}情况的汇总报告", style=TITLE_STYLE)
     totals = data["progress"]["totals"]
-    deadline = timezone.localtime(campaign.deadline)
-    para(
+    doc.add_paragraph(
         f"根据“{campaign.title}”（{campaign.period}）工作安排，{unit.name}组织辖区内"
         f"{totals['total']}所学校对照自查清单逐项开展自查，截至{timezone.localtime():%Y年%m月%d日}，"
         f"共收到自查报告{totals['handed_in']}份。现将有关情况汇总报告如下。"
     )
 
-    heading(HEADINGS[0])
-    para(
+
+def _write_overall(doc: Document, campaign: Campaign, data: dict) -> None:
+    """一、总体情况: counts by state, when the first submissions came, the per-unit table."""
+    _heading(doc, HEADINGS[0])
+    totals = data["progress"]["totals"]
+    deadline = timezone.localtime(campaign.deadline)
+    doc.add_paragraph(
         f"本次自查应报学校{totals['total']}所，已提交{totals['handed_in']}所"
         f"（提交率{_pct(totals['handed_in'], totals['total'])}），"
         f"其中按时提交{totals['on_time']}所、"
@@ -156,7 +191,7 @@ def write_summary(
     days = data["timeliness"]["days"]
     if days:
         last_days = sum(r["count"] for r in days if 0 <= r["days_to_deadline"] <= 1)
-        para(
+        doc.add_paragraph(
             f"首次提交集中在{days[0]['day']:%m月%d日}至{days[-1]['day']:%m月%d日}之间，"
             f"截止前最后两天提交{last_days}所。"
         )
@@ -180,7 +215,11 @@ def write_summary(
             ],
         )
 
-    heading(HEADINGS[1])
+
+def _write_indicators(doc: Document, data: dict) -> None:
+    """二、主要指标: which limits schools break, the table against the policy and the previous
+    campaign, then the year-on-year cuts."""
+    _heading(doc, HEADINGS[1])
     stats = [s for s in data["indicators"]["stats"] if s.count]
     previous = data["indicators"]["previous"]
     if stats:
@@ -195,87 +234,89 @@ def write_summary(
         )
         if previous is not None:
             text += f"与上期（{previous.title}）相比的变化见下表。"
-        para(text)
-        add_table(
-            doc,
-            [
-                "指标",
-                "填报学校数",
-                "平均值",
-                "最小值",
-                "最大值",
-                "政策要求",
-                "未达要求",
-                "上期平均",
-                "变化",
-            ],
-            [
-                [
-                    f"{s.definition.label}（{s.definition.unit}）"
-                    if s.definition.unit
-                    else s.definition.label,
-                    s.count,
-                    s.avg,
-                    s.min,
-                    s.max,
-                    s.limit_text,
-                    s.beyond,
-                    s.previous_avg,
-                    f"{s.change:+.1f}%" if s.change is not None else "",
-                ]
-                for s in stats
-            ],
-        )
+        doc.add_paragraph(text)
+        add_table(doc, INDICATOR_HEADERS, [_indicator_row(s) for s in stats])
     else:
-        para("暂无学校提交指标数据。")
+        doc.add_paragraph("暂无学校提交指标数据。")
     for cut in data["indicators"]["cuts"]:
         if cut["change"] is not None:
-            para(
+            doc.add_paragraph(
                 f"{cut['label']}：本年度合计{cut['this']:g}，上年度合计{cut['last']:g}，"
                 f"变化{cut['change']:+.1f}%。"
             )
 
-    heading(HEADINGS[2])
-    problems = data["problems"]
-    if problems:
-        para(
-            f"各学校在自查报告中共列出问题{sum(g.items for g in problems)}条，主要集中在以下方面。"
-        )
-        for i, group in enumerate(problems):
-            examples = "；".join(f"“{text}”（{school}）" for text, school in group.examples)
-            doc.add_paragraph(f"（{ORDINALS[i]}）{group.name}方面。", style=SUBHEADING_STYLE)
-            para(f"共有{len(group.schools)}所学校提及，计{group.items}条。如：{examples}。")
-    else:
-        para("已提交的报告中暂未列出问题。")
 
-    heading(HEADINGS[3])
+def _indicator_row(s: queries.IndicatorStat) -> list[Any]:
+    return [
+        f"{s.definition.label}（{s.definition.unit}）" if s.definition.unit else s.definition.label,
+        s.count,
+        s.avg,
+        s.min,
+        s.max,
+        s.limit_text,
+        s.beyond,
+        s.previous_avg,
+        f"{s.change:+.1f}%" if s.change is not None else "",
+    ]
+
+
+def _write_problems(doc: Document, problems: list[TopicGroup]) -> None:
+    """三、存在的主要问题: the problems schools listed, by topic, with two examples each."""
+    _heading(doc, HEADINGS[2])
+    if not problems:
+        doc.add_paragraph("已提交的报告中暂未列出问题。")
+        return
+    doc.add_paragraph(
+        f"各学校在自查报告中共列出问题{sum(g.items for g in problems)}条，主要集中在以下方面。"
+    )
+    for i, group in enumerate(problems):
+        examples = "；".join(f"“{text}”（{school}）" for text, school in group.examples)
+        doc.add_paragraph(f"（{ORDINALS[i]}）{group.name}方面。", style=SUBHEADING_STYLE)
+        doc.add_paragraph(
+            f"共有{len(group.schools)}所学校提及，计{group.items}条。如：{examples}。"
+        )
+
+
+def _write_attention(doc: Document, data: dict) -> Concerns:
+    """四、需要关注的学校: flagged by the analysis, late, returned, not handed in."""
+    _heading(doc, HEADINGS[3])
     flags = data["flags"]
     attention = data["attention"]
     returned = [r["organization__name"] for r in attention if r["state"] == ReportState.RETURNED]
-    flagged = [r["organization__name"] for r in attention if r["flagged"]]
-    missing = [r["organization__name"] for r in attention if r["version"] == 0]
+    concerns = Concerns(
+        flagged=[r["organization__name"] for r in attention if r["flagged"]],
+        missing=[r["organization__name"] for r in attention if r["version"] == 0],
+        late=data["late"],
+    )
     lines = []
-    if flagged:
+    if concerns.flagged:
         lines.append(
-            f"文本分析提示需复核的报告{len(flagged)}份（含雷同段落{flags['copied']}份，"
+            f"文本分析提示需复核的报告{len(concerns.flagged)}份（含雷同段落{flags['copied']}份，"
             f"其中雷同来自他校报告{flags['copied_schools']}份、来自范文库{flags['copied_reference']}份；"
             f"含未填占位符{flags['placeholders']}份；偏离主题{flags['off_topic']}份；"
-            f"数字前后矛盾{flags['contradictions']}份）：{'、'.join(flagged)}。"
+            f"数字前后矛盾{flags['contradictions']}份）：{'、'.join(concerns.flagged)}。"
         )
-    if data["late"]:
-        lines.append(f"逾期提交的学校{len(data['late'])}所：{'、'.join(data['late'])}。")
+    if concerns.late:
+        lines.append(f"逾期提交的学校{len(concerns.late)}所：{'、'.join(concerns.late)}。")
     if returned:
         lines.append(f"退回修改尚未重新提交的学校{len(returned)}所：{'、'.join(returned)}。")
-    if missing:
-        lines.append(f"临近或超过截止时间仍未提交的学校{len(missing)}所：{'、'.join(missing)}。")
+    if concerns.missing:
+        lines.append(
+            f"临近或超过截止时间仍未提交的学校{len(concerns.missing)}所："
+            f"{'、'.join(concerns.missing)}。"
+        )
     for line in lines or ["暂无需要特别关注的学校。"]:
-        para(line)
+        doc.add_paragraph(line)
+    return concerns
 
-    heading(HEADINGS[4])
+
+def _write_suggestions(doc: Document, problems: list[TopicGroup], concerns: Concerns) -> None:
+    """五、下一步工作建议: one per problem topic, then follow-up of the schools of 四."""
+    _heading(doc, HEADINGS[4])
     suggestions = [SUGGESTIONS[g.name] for g in problems]
-    if missing or data["late"]:
+    if concerns.missing or concerns.late:
         suggestions.append("督促未提交和逾期学校尽快完成自查，将按时报送情况纳入日常督导。")
-    if flagged:
+    if concerns.flagged:
         suggestions.append(
             "对文本分析提示雷同、占位符未填、数字矛盾的报告逐份复核，必要时退回重报。"
         )
@@ -283,10 +324,12 @@ def write_summary(
         "坚持数据一次采集、多次使用，不再另行要求学校重复报送已在系统中填报的数据和佐证材料。"
     )
     for i, text in enumerate(suggestions):
-        para(f"（{ORDINALS[i % 10]}）{text}")
-    para("")
+        doc.add_paragraph(f"（{ORDINALS[i % 10]}）{text}")
+    doc.add_paragraph("")
+
+
+def _write_signature(doc: Document, unit: Organization) -> None:
     closing = doc.add_paragraph(f"{unit.name}")
     closing.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     dated = doc.add_paragraph(f"{timezone.localtime():%Y年%m月%d日}")
     dated.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.save(target)

@@ -1,22 +1,25 @@
-"""The export job lifecycle: request (scope check + audit) → background run → download → expiry.
+"""The export job lifecycle: create (scope check + audit) → run → download → expiry.
 
-``export_request`` creates an ``ExportJob`` and hands its id to Celery after commit; with the
-broker unreachable that hand-over fails within seconds (``CELERY_BROKER_TRANSPORT_OPTIONS``)
-and the job stays pending (the page says so). The ``reports.requeue_pending_exports`` beat
-task (every ``EXPORT_REQUEUE_SECONDS``) sends again every job pending for longer than
-``EXPORT_STALE_SECONDS``, so it starts within minutes of the broker's return. The task
-re-reads the job and does nothing if it is finished, so a second delivery is harmless.
-Files go to ``MEDIA_ROOT/exports/`` (never static) and are served only through a
-permission-checked view; they expire after ``EXPORT_EXPIRE_DAYS``.
+``export_create`` checks the user's scope and creates a pending ``ExportJob``;
+``reports.dashboards.tasks.export_request`` calls it and hands the id to Celery after commit
+(this module never imports the tasks: dispatch lives on their side only). With the broker
+unreachable that hand-over fails within seconds (``CELERY_BROKER_TRANSPORT_OPTIONS``) and the
+job stays pending (the page says so); the ``reports.requeue_pending_exports`` beat task sends
+again every job of ``stale_job_ids`` (pending for longer than ``EXPORT_STALE_SECONDS``), so it
+starts within minutes of the broker's return. ``export_run`` re-reads the job and does
+nothing if it is finished, so a second delivery is harmless. Files go to
+``MEDIA_ROOT/exports/`` (never static) and are served only through a permission-checked
+view; they expire after ``EXPORT_EXPIRE_DAYS`` (``export_purge``).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import tempfile
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,19 +31,16 @@ from django.utils import timezone
 
 from reports.audit import audit_record
 from reports.choices import ExportKind, ExportState, ReportState, Role
+from reports.dashboards.exports.bundle import write_bundle
+from reports.dashboards.exports.csv_rows import iter_csv
+from reports.dashboards.exports.docx_summary import write_summary
+from reports.dashboards.exports.names import EXTENSIONS, download_name
+from reports.dashboards.exports.xlsx import write_xlsx
+from reports.dashboards.queries import scoped_reports
 from reports.models import Campaign, ExportJob, Organization, User
 from reports.selectors import campaigns_visible_to, can_see_unit, has_role
 
 log = logging.getLogger(__name__)
-
-BROKER_DOWN_MESSAGE = "后台任务服务暂时不可用，导出已排队，稍后自动开始"
-EXTENSIONS = {
-    ExportKind.XLSX: "xlsx",
-    ExportKind.CSV: "csv",
-    ExportKind.DOCX: "docx",
-    ExportKind.BUNDLE: "zip",
-}
-UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
 
 
 def can_export(user: User) -> bool:
@@ -57,26 +57,11 @@ def check_export_scope(*, user: User, campaign: Campaign, unit: Organization) ->
         raise Http404
 
 
-def safe_name(text: str) -> str:
-    return UNSAFE_NAME.sub("_", text).strip("._")[:80] or "export"
-
-
-def download_name(kind: str, campaign: Campaign, unit: Organization) -> str:
-    stamp = timezone.localtime().strftime("%Y%m%d")
-    what = {
-        ExportKind.XLSX: "汇总表",
-        ExportKind.CSV: "明细",
-        ExportKind.DOCX: "汇总报告",
-        ExportKind.BUNDLE: "已通过报告",
-    }[kind]
-    return f"{safe_name(unit.name)}_{safe_name(campaign.title)}_{what}_{stamp}.{EXTENSIONS[kind]}"
-
-
 def jobs_of(user: User) -> QuerySet[ExportJob]:
     return ExportJob.objects.filter(user=user).select_related("campaign", "unit")
 
 
-def export_request(
+def export_create(
     *,
     user: User,
     kind: str,
@@ -84,8 +69,8 @@ def export_request(
     unit: Organization,
     request: HttpRequest | None = None,
 ) -> ExportJob:
-    """Create a pending job and queue it after commit. ``job.dispatch_failed`` tells the
-    caller the broker was unreachable (the job stays pending and is retried later)."""
+    """Check the kind and the user's scope, then create a pending job and its audit row in
+    one transaction. Handing it to Celery is ``reports.dashboards.tasks.export_request``."""
     if kind not in ExportKind.values:
         raise ValidationError("未知的导出类型")
     check_export_scope(user=user, campaign=campaign, unit=unit)
@@ -105,25 +90,7 @@ def export_request(
             detail={"job": job.pk, "kind": kind, "campaign": campaign.pk, "unit": unit.pk},
             request=request,
         )
-        job.dispatch_failed = False
-        transaction.on_commit(lambda: _dispatch(job))
     return job
-
-
-def _dispatch(job: ExportJob) -> None:
-    job.dispatch_failed = not export_dispatch(job.pk)
-
-
-def export_dispatch(job_id: int) -> bool:
-    """Hand the job to Celery; False (job left pending) when the broker is unreachable."""
-    from reports.export_tasks import run_export
-
-    try:
-        run_export.delay(job_id)
-    except Exception:  # kombu.exceptions.OperationalError and friends: broker down
-        log.warning("export job %s left pending: broker unavailable", job_id, exc_info=True)
-        return False
-    return True
 
 
 def export_run(*, job_id: int) -> ExportJob | None:
@@ -152,8 +119,6 @@ def export_run(*, job_id: int) -> ExportJob | None:
 
 
 def _build(job: ExportJob) -> None:
-    from reports.dashboards.queries import scoped_reports
-
     campaign, unit, user = job.campaign, job.unit, job.user
     counted = scoped_reports(campaign, unit, user)
     if job.kind == ExportKind.BUNDLE:
@@ -167,24 +132,7 @@ def _build(job: ExportJob) -> None:
 
     with tempfile.TemporaryDirectory(prefix="export-") as tmp:
         path = Path(tmp) / f"export.{EXTENSIONS[job.kind]}"
-        if job.kind == ExportKind.XLSX:
-            from reports.exports.xlsx import write_xlsx
-
-            write_xlsx(str(path), campaign=campaign, unit=unit, user=user, on_row=on_row)
-        elif job.kind == ExportKind.CSV:
-            from reports.exports.csv_rows import iter_csv
-
-            with path.open("wb") as out:
-                for chunk in iter_csv(campaign=campaign, unit=unit, user=user, on_row=on_row):
-                    out.write(chunk)
-        elif job.kind == ExportKind.DOCX:
-            from reports.exports.docx_summary import write_summary
-
-            write_summary(str(path), campaign=campaign, unit=unit, user=user)
-        else:
-            from reports.exports.bundle import write_bundle
-
-            write_bundle(str(path), campaign=campaign, unit=unit, user=user, on_row=on_row)
+        _write_file(job, path, on_row)
         with path.open("rb") as handle:
             job.file.save(f"export_{job.pk}.{EXTENSIONS[job.kind]}", File(handle), save=False)
     now = timezone.now()
@@ -198,34 +146,45 @@ def _build(job: ExportJob) -> None:
     job.refresh_from_db()
 
 
-def export_purge(*, now=None) -> dict[str, int]:
-    """Delete expired files (the job row stays, its download answers 410) and re-dispatch
-    jobs left pending for a while (broker was down when they were requested)."""
+def _write_file(job: ExportJob, path: Path, on_row: Callable[[int], None]) -> None:
+    """Run the builder of the job's kind into ``path``."""
+    scope: dict[str, Any] = {"campaign": job.campaign, "unit": job.unit, "user": job.user}
+    if job.kind == ExportKind.XLSX:
+        write_xlsx(str(path), on_row=on_row, **scope)
+    elif job.kind == ExportKind.CSV:
+        with path.open("wb") as out:
+            for chunk in iter_csv(on_row=on_row, **scope):
+                out.write(chunk)
+    elif job.kind == ExportKind.DOCX:
+        write_summary(str(path), **scope)
+    else:
+        write_bundle(str(path), on_row=on_row, **scope)
+
+
+def export_purge(*, now: datetime | None = None) -> int:
+    """Delete expired files (the job row stays, its download answers 410); returns how many."""
     now = now or timezone.now()
     purged = 0
     for job in ExportJob.objects.filter(expires_at__lt=now).exclude(file=""):
         job.file.delete(save=False)
         ExportJob.objects.filter(pk=job.pk).update(file="")
         purged += 1
-    return {"purged": purged, "requeued": export_requeue_stale(now=now)}
+    return purged
 
 
-def export_requeue_stale(*, now=None, older_than_seconds: int | None = None) -> int:
-    """Send again the jobs still pending after ``EXPORT_STALE_SECONDS`` (their message was
-    never sent, or lost with the broker); returns how many were handed to the broker."""
+def stale_job_ids(
+    *, now: datetime | None = None, older_than_seconds: int | None = None
+) -> list[int]:
+    """The jobs still pending after ``EXPORT_STALE_SECONDS`` (their message was never sent,
+    or lost with the broker), oldest first."""
     now = now or timezone.now()
     if older_than_seconds is None:
         older_than_seconds = settings.EXPORT_STALE_SECONDS
     cutoff = now - timedelta(seconds=older_than_seconds)
     stale = ExportJob.objects.filter(state=ExportState.PENDING, created_at__lt=cutoff)
-    requeued = 0
-    for job_id in stale.values_list("pk", flat=True):
-        if not export_dispatch(job_id):
-            break  # the broker is still down: the next beat tries again
-        requeued += 1
-    return requeued
+    return list(stale.order_by("created_at", "pk").values_list("pk", flat=True))
 
 
-def job_is_expired(job: ExportJob, now=None) -> bool:
+def job_is_expired(job: ExportJob, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return job.expires_at is not None and job.expires_at < now

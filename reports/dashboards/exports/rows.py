@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Subquery
 from django.db.models.fields.json import JSONField
+from django.utils import timezone
 
 from reports.choices import Answer, OrgKind, SchoolType
 from reports.dashboards.queries import (
@@ -247,6 +248,4 @@ def iter_cells(
 
 
 def local_naive(value: datetime) -> datetime:
-    from django.utils import timezone
-
     return timezone.localtime(value).replace(tzinfo=None)

@@ -16,7 +16,7 @@ import xlsxwriter
 
 from reports.choices import OrgKind, SchoolType
 from reports.dashboards import queries
-from reports.exports.rows import Column, iter_cells, local_naive, row_context
+from reports.dashboards.exports.rows import Column, iter_cells, local_naive, row_context
 from reports.models import Campaign, Organization, User
 
 PROGRESS_HEADERS = [

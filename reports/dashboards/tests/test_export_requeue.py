@@ -15,11 +15,10 @@ from django.utils import timezone
 
 from portal.celery import app
 from reports.choices import ExportState
-from reports.export_tasks import requeue_pending_exports
-from reports.exports.service import export_dispatch, export_request
+from reports.dashboards.tasks import export_dispatch, export_request, requeue_pending_exports
 from reports.models import ExportJob
-from tests.world import point_celery_at
 from tests.export_builders import build
+from tests.world import point_celery_at
 
 
 @pytest.fixture

@@ -18,11 +18,16 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from reports.choices import ExportKind, ExportState
-from reports.export_tasks import purge_expired_exports, run_export
-from reports.exports.service import BROKER_DOWN_MESSAGE, export_request, export_run
+from reports.dashboards.exports.jobs import export_run
+from reports.dashboards.tasks import (
+    BROKER_DOWN_MESSAGE,
+    export_request,
+    purge_expired_exports,
+    run_export,
+)
 from reports.models import AuditEvent, ExportJob, Organization, ReviewAction
-from tests.world import point_celery_at
 from tests.export_builders import build
+from tests.world import point_celery_at
 
 
 @pytest.fixture
