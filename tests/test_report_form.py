@@ -144,6 +144,23 @@ def test_submission_errors_are_shown_at_the_field_and_nothing_is_lost(
     assert report.revision == 1  # what was typed is saved as a draft
 
 
+@pytest.mark.parametrize(("participants", "refused"), [(101, True), (100, False)])
+def test_after_school_participants_may_not_exceed_enrolment(
+    world, report, login, participants, refused
+):
+    content = complete_content()
+    content["indicator_values"].update(enrolment=100, after_school_students=participants)
+    response = login(world.alice).post(f"/reports/{report.pk}/submit/", form_data(report, content))
+    report.refresh_from_db()
+    if refused:
+        assert response.status_code == 422
+        assert "参加课后服务学生数（101）不能超过在校学生数（100）" in response.content.decode()
+        assert report.state == ReportState.DRAFT
+    else:
+        assert response.status_code == 302
+        assert report.state == ReportState.SUBMITTED
+
+
 def test_a_number_typed_in_words_is_kept_as_typed(world, report, login):
     data = form_data(report)
     data["ind_enrolment"] = "八百"
