@@ -34,6 +34,7 @@ number without unit is kept only right after a comparison word (``不超过30``)
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -292,30 +293,43 @@ def _noun(folded: str, s: int, e: int, clause_start: int) -> str:
     return before[-8:] if len(before) >= 2 else ""
 
 
-def _context(q: Quantity, folded: str) -> Quantity:
-    s, e = q.start, q.end
-    lo = max(0, s - 60)
-    cs = lo + _CLAUSE_BACK.search(folded, lo, s).start()
-    lo2 = max(0, s - 300)
-    ss = lo2 + _SENT_BACK.search(folded, lo2, s).start()
-    em = _SENT_END.search(folded, e)
-    se = em.end() if em else len(folded)
-    if em and folded[em.start()] == "\n":
-        se = em.start()
-    return Quantity(
-        q.text,
-        q.value,
-        q.value_max,
-        q.unit,
-        q.comparison,
-        q.masked,
-        s,
-        e,
-        _noun(folded, s, e, cs),
-        cs,
-        ss,
-        se,
-    )
+_CLAUSE_BREAK_RE = re.compile(r"[,;。:!?\n、()]")
+_SENT_BREAK_RE = re.compile(r"[。!?\n]")
+
+
+class _Breaks:
+    """Clause and sentence boundaries of a text, found once and looked up by bisection."""
+
+    def __init__(self, folded: str) -> None:
+        self.folded = folded
+        self.clause = [m.end() for m in _CLAUSE_BREAK_RE.finditer(folded)]
+        self.sent = [m.start() for m in _SENT_BREAK_RE.finditer(folded)]
+
+    def context(self, q: Quantity) -> Quantity:
+        s, e = q.start, q.end
+        i = bisect_right(self.clause, s) - 1
+        cs = max(self.clause[i] if i >= 0 else 0, s - 60)
+        j = bisect_right(self.sent, s - 1) - 1
+        ss = self.sent[j] + 1 if j >= 0 else 0
+        k = bisect_left(self.sent, e)
+        if k < len(self.sent):
+            se = self.sent[k] + (self.folded[self.sent[k]] != "\n")
+        else:
+            se = len(self.folded)
+        return Quantity(
+            q.text,
+            q.value,
+            q.value_max,
+            q.unit,
+            q.comparison,
+            q.masked,
+            s,
+            e,
+            _noun(self.folded, s, e, cs),
+            cs,
+            ss,
+            se,
+        )
 
 
 def find_numbers(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
@@ -326,6 +340,7 @@ def find_numbers(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ())
     """
     out: list[Quantity] = []
     n = len(folded)
+    breaks = _Breaks(folded)
     skip_spans = sorted([*ignore, *(m.span() for m in _TITLE_RE.finditer(folded))])
     k = 0
     for m in _NUM_RE.finditer(folded):
@@ -402,16 +417,16 @@ def find_numbers(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ())
                     cmp_ = "approx"
             if unit in ("分", "字") and is_cn:
                 continue
-            out.append(_context(Quantity(text[s:e], va, vb, unit, cmp_, False, s, e), folded))
+            out.append(breaks.context(Quantity(text[s:e], va, vb, unit, cmp_, False, s, e)))
         elif kind == "pct":
             v = _value(m.group("pctv"))
             cmp_, _ = _before_comparison(folded, s)
-            out.append(_context(Quantity(text[s:e], v, None, "%", cmp_, False, s, e), folded))
+            out.append(breaks.context(Quantity(text[s:e], v, None, "%", cmp_, False, s, e)))
         elif kind == "cheng":
             v = parse_chinese_numeral(folded[s])
             cmp_, _ = _before_comparison(folded, s)
             q = Quantity(text[s:e], (v or 0) * 10, None, "%", cmp_, False, s, e)
-            out.append(_context(q, folded))
+            out.append(breaks.context(q))
         else:  # masked
             raw = folded[s:e]
             if kind == "maskpct":
@@ -421,7 +436,7 @@ def find_numbers(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ())
             else:
                 unit = raw.lstrip("*.xX× \t")
             cmp_, _ = _before_comparison(folded, s)
-            out.append(_context(Quantity(text[s:e], None, None, unit, cmp_, True, s, e), folded))
+            out.append(breaks.context(Quantity(text[s:e], None, None, unit, cmp_, True, s, e)))
         if e >= n:
             break
     return out

@@ -47,6 +47,9 @@ _SPACED_LABEL = r"(?:[\u4e00-\u9fff][ \t\u3000]*){1,4}[\u4e00-\u9fff]"
 
 _PH_RE = re.compile(
     r"""
+    # fast reject: a blank starts with one of these characters (label lines: at a line start)
+    (?=[2xX×*_【{(某])
+    (?:
       (?<![A-Za-z0-9+])(?:20)?[xX]{2,}(?![A-Za-z])
     | (?:20)?×{2,}
     | (?<![A-Za-z0-9+.])[xX×](?=[ \t]*(?:["""
@@ -59,6 +62,7 @@ _PH_RE = re.compile(
     | (?<![A-Za-z0-9_])(?:20)?_+(?![A-Za-z0-9_])
     | _{3,}
     | 【[ \t]*】 | \{[ \t]*\} | \([ \t]*\)
+    )
     | (?P<label>(?m:^)[ \t]*"""
     + _SPACED_LABEL
     + r"""[ \t]*:[ \t]*(?m:$))
@@ -127,8 +131,10 @@ _GAP_WORD_AFTER = frozenset(
     "条块 条、".split()
 )
 _GAP_RE = re.compile(
-    rf"(?P<trig>了|共有|共计|累计|合计|总计|共|{_GAP_VERBS})(?P<m>[{_GAP_MEASURES}])"
-    rf"|(?<=[\u4e00-\u9fff])(?P<m2>[份次项条篇])(?=[,;。、:!?])"
+    # fast reject: the first characters of the triggers and of the measure words
+    r"(?=[了共累合总" + "".join(sorted({v[0] for v in _GAP_VERBS.split("|")})) + r"份次项条篇])"
+    rf"(?:(?P<trig>了|共有|共计|累计|合计|总计|共|{_GAP_VERBS})(?P<m>[{_GAP_MEASURES}])"
+    rf"|(?<=[\u4e00-\u9fff])(?P<m2>[份次项条篇])(?=[,;。、:!?]))"
 )
 # characters before a measure word that make a word with it (每次, 各项, 专项, 层次 …)
 _GAP_WORD_BEFORE = frozenset(

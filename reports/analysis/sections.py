@@ -158,6 +158,9 @@ _GRADE_AFTER = rf"(?![{_CN}]{{0,2}}[、,]?[{_CN}]*年级|年级|[{_CN}]年级)"
 _AFTER_PUNCT = r"(?:^|(?<=[。;:!?])|(?<=[。;:!?][ \t]))[ \t]*"
 _HEAD_RE = re.compile(
     rf"""
+    # fast reject: every alternative starts with one of these characters
+    (?=[ \t\d第({_CN}下今存主问具])
+    (?:
     (?P<pre>{_AFTER_PUNCT}(?:\d{{1,3}}[、.][ \t]*)?)
     (?:
         (?P<part>第(?P<part_n>[{_CN}]{{1,3}})部分)
@@ -174,6 +177,7 @@ _HEAD_RE = re.compile(
       (?P<lead>存在的问题|存在问题|存在的不足|主要问题|问题与不足|问题)(?=[ \t]*:|主要|有以下|是)
     | (?P<pre8>(?:^|(?<=[。!?,]))[ \t]*)
       (?P<leadw>主要做法|具体做法|主要措施)(?=(?:如下)?[ \t]*:)
+    )
     """,
     re.MULTILINE | re.VERBOSE,
 )
