@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "reports",
     "reports.review",
     "reports.dashboards",
+    "reports.bureau",
+    "reports.submission",
 ]
 
 MIDDLEWARE = [

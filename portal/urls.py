@@ -53,5 +53,7 @@ urlpatterns = [
     path("review/", include("reports.review.urls")),
     path("dashboard/", include("reports.dashboards.urls")),
     path("api/", include("reports.dashboards.api_urls")),
+    path("", include("reports.bureau.urls")),
+    path("", include("reports.submission.urls")),
     path("", include("reports.urls")),
 ]

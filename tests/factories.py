@@ -68,3 +68,12 @@ def form_data(report: Report, content: dict | None = None) -> dict[str, str]:
         data[f"chk_{code}"] = answer["answer"]
         data[f"note_{code}"] = answer["note"]
     return data
+
+
+# The smallest PDF the attachment guard accepts (one empty page, no script).
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)

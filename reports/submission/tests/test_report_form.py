@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from reports.choices import ReportState
 from reports.models import AuditEvent, RectificationItem, Report, ReportVersion
-from tests.world import PASSWORD
 from tests.factories import complete_content, fill, form_data, make_campaign
+from tests.world import PASSWORD
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -2,11 +2,11 @@
 
 A sheet with more than ``JOB_ACCOUNT_ROWS`` account rows or more than ``JOB_ROWS`` rows is
 not imported in the request (hashing one password takes about half a second with the
-production hasher, so 300 accounts would pass gunicorn's timeout). ``import_job_request``
-stores the uploaded file in an ``ImportJob`` and hands its id to Celery after commit (queue
-``exports``); ``import_job_run`` reads and imports it exactly as a small sheet is imported
-(``reports.services.org_import``), updating ``progress`` every ``PROGRESS_EVERY`` hashed
-passwords. The page polls the job with htmx.
+production hasher, so 300 accounts would pass gunicorn's timeout).
+``reports.bureau.tasks.import_job_request`` stores the uploaded file in an ``ImportJob`` and
+hands its id to Celery after commit (queue ``exports``); ``import_job_run`` reads and
+imports it exactly as a small sheet is imported (``reports.services.org_import``), updating
+``progress`` every ``PROGRESS_EVERY`` hashed passwords. The page polls the job with htmx.
 
 Decisions:
 - The job re-checks the requester's role when it runs, and the import checks the scope
@@ -17,8 +17,10 @@ Decisions:
   them once the job is done (only the requester sees the job: 404 for anyone else). A GET
   never writes, so they are not dropped on view: the page shows them with a POST button
   "我已保存密码" (``import_job_clear_passwords``) that removes them for good.
-- A job left pending because the broker was down is sent again by ``import_jobs_requeue``
-  (``reports.requeue_pending_imports``), like exports.
+- A job left pending because the broker was down (``stale_pending_jobs``) is sent again by
+  ``reports.bureau.tasks.import_jobs_requeue`` (beat's ``reports.requeue_pending_imports``).
+- Handing work to Celery lives in ``reports.bureau.tasks`` only: this module never imports
+  it, so the two do not form a cycle.
 """
 
 from __future__ import annotations
@@ -26,11 +28,10 @@ from __future__ import annotations
 import io
 import logging
 from contextlib import closing
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from reports.audit import audit_record
@@ -52,7 +53,6 @@ JOB_ACCOUNT_ROWS = 30
 JOB_ROWS = 500
 PROGRESS_EVERY = 10
 STALE_PENDING = timedelta(minutes=5)
-BROKER_DOWN_MESSAGE = "后台任务服务暂时不可用，导入已排队，稍后自动开始"
 UNEXPECTED_ERROR = "导入时发生意外错误，没有导入任何数据，请稍后重试或联系系统管理员"
 
 
@@ -74,42 +74,6 @@ def needs_job(data: bytes, filename: str) -> bool:
 
 def import_jobs_of(user: User) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(requested_by=user).defer("sheet")
-
-
-def import_job_request(
-    *, actor: User, data: bytes, filename: str, request: HttpRequest | None = None
-) -> ImportJob:
-    """Store the sheet in a pending job and queue it after commit. ``job.dispatch_failed``
-    tells the caller the broker was unreachable (the job stays pending, sent again later)."""
-    with transaction.atomic():
-        job = ImportJob.objects.create(requested_by=actor, filename=filename[:200], sheet=data)
-        audit_record(
-            action="org_import_queued",
-            actor=actor,
-            target=job.filename,
-            organization=user_unit(actor),
-            detail={"job": job.pk},
-            request=request,
-        )
-        job.dispatch_failed = False
-        transaction.on_commit(lambda: _dispatch(job))
-    return job
-
-
-def _dispatch(job: ImportJob) -> None:
-    job.dispatch_failed = not import_job_dispatch(job.pk)
-
-
-def import_job_dispatch(job_id: int) -> bool:
-    """Hand the job to Celery; False (job left pending) when the broker is unreachable."""
-    from reports.import_tasks import run_import
-
-    try:
-        run_import.delay(job_id)
-    except Exception:  # kombu.exceptions.OperationalError and friends: broker down
-        log.warning("import job %s left pending: broker unavailable", job_id, exc_info=True)
-        return False
-    return True
 
 
 def import_job_run(*, job_id: int) -> ImportJob | None:
@@ -179,8 +143,8 @@ def import_job_clear_passwords(*, job: ImportJob, actor: User) -> None:
     job.refresh_from_db()
 
 
-def import_jobs_requeue(*, now=None) -> int:
-    """Send again the jobs left pending for a while (the broker was down when sent)."""
+def stale_pending_jobs(*, now: datetime | None = None) -> list[int]:
+    """The ids of the jobs left pending for a while (the broker was down when sent)."""
     now = now or timezone.now()
     stale = ImportJob.objects.filter(state=ImportState.PENDING, created_at__lt=now - STALE_PENDING)
-    return sum(import_job_dispatch(job_id) for job_id in stale.values_list("pk", flat=True))
+    return list(stale.values_list("pk", flat=True))

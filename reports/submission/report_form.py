@@ -5,8 +5,8 @@ What cannot be parsed (letters in a number field) is still stored as typed, so n
 lost; ``report_errors`` then flags it at submission. What must not be stored is refused
 field by field, with a Chinese message, while the rest of the same save is kept:
 
-* a section longer than ``MAX_SECTION_CHARS`` keeps its previous text (the browser keeps
-  the typed one: autosave never replaces a textarea);
+* a section longer than ``MAX_SECTION_CHARS`` (``reports.limits``) keeps its previous text
+  (the browser keeps the typed one: autosave never replaces a textarea);
 * a number that is not finite (``nan``, ``inf``, ``1e400``) or absurdly large is kept as
   typed text, never as a JSON number (PostgreSQL refuses NaN);
 * NUL characters, which PostgreSQL cannot store in text, are dropped.
@@ -21,13 +21,8 @@ from django.http import QueryDict
 
 from reports import indicators
 from reports.choices import Answer
+from reports.limits import MAX_NOTE_CHARS, MAX_SECTION_CHARS
 from reports.models import IndicatorDefinition, Report
-
-# 50,000 characters is about 25 pages of Chinese text; the longest real report in the
-# corpus has under 10,000 for the whole text. Posted URL-encoded, a Chinese character takes
-# 9 bytes, so a report of a few full sections stays under DATA_UPLOAD_MAX_MEMORY_SIZE.
-MAX_SECTION_CHARS = 50_000
-MAX_NOTE_CHARS = 2_000
 
 
 @dataclass

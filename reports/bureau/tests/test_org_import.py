@@ -463,9 +463,9 @@ def account_rows(count: int) -> list[list[str]]:
 
 @pytest.mark.django_db
 def test_a_large_import_becomes_a_job_with_a_polling_progress_page(world, login):
+    from reports.bureau.import_jobs import import_job_run
     from reports.choices import ImportState, Role
     from reports.models import ImportJob
-    from reports.services.import_jobs import import_job_run
     from tests.world import make_user
 
     client = login(world.ada)
@@ -537,9 +537,9 @@ def test_a_job_left_pending_by_a_broker_outage_is_sent_again(world, eager_celery
 
     from django.utils import timezone
 
+    from reports.bureau.tasks import import_jobs_requeue
     from reports.choices import ImportState
     from reports.models import ImportJob
-    from reports.services.import_jobs import import_jobs_requeue
 
     fresh = ImportJob.objects.create(
         requested_by=world.ada, filename="a.csv", sheet=csv_bytes(account_rows(31))

@@ -6,9 +6,8 @@ from django.utils import timezone
 
 from reports.choices import CampaignStatus, Role
 from reports.models import Campaign, IndicatorDefinition, Report
+from tests.factories import MINIMAL_PDF, make_campaign
 from tests.world import make_user
-from tests.factories import make_campaign
-from tests.test_attachments_and_import import MINIMAL_PDF
 
 
 def local_input(dt) -> str:

@@ -1,0 +1,1 @@
+"""The bureau's pages, one module per page group."""

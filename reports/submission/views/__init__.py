@@ -1,0 +1,1 @@
+"""The school's pages, one module per page group."""
