@@ -32,7 +32,7 @@ Scope (an import can never take over an account or a unit it should not reach):
 Reading: the sheet is read row by row (openpyxl read-only mode for .xlsx, ``csv.reader``
 over the decoded text) and refused as soon as it passes ``MAX_ROWS``; an .xlsx first goes
 through the shared ZIP guard. Large sheets run as a background job
-(``reports.services.import_jobs``); the work done here is the same for both.
+(``reports.bureau.import_jobs``); the work done here is the same for both.
 """
 
 from __future__ import annotations
