@@ -171,7 +171,9 @@ def contradictions(
     for number in numbers:
         if number["masked"] or number["value"] is None:
             continue
-        before = text[max(0, number["start"] - _WINDOW) : number["start"]]
+        before = text[
+            max(number.get("clause_start", 0), number["start"] - _WINDOW) : number["start"]
+        ]
         before = _CLAUSE_BREAK.split(before)[-1]
         for code, units, cues, vetoes in INDICATOR_CUES:
             form_value = form.get(code)

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from reports.analysis import analysis_to_dict, analyze
 from reports.choices import AnalysisState
 from reports.models import (
     AnalysisResult,
@@ -476,3 +477,12 @@ def test_migrating_to_fingerprint_scheme_3_refills_the_index_from_the_texts(worl
     result = run_analysis(copied.pk)
     assert result.copied_share > 0.9
     assert {c["source"] for c in result.result["copies"]} == {f"reference:{reference.pk}"}
+
+
+def test_a_figure_counting_another_noun_is_not_a_contradiction():
+    """ "在校学生670人，专任教师42人": the 42 counts teachers, not the enrolment."""
+    text = "学校现有在校学生670人，专任教师42人。"
+    numbers = analysis_to_dict(analyze(text))["numbers"]
+    assert contradictions(numbers, text, {"enrolment": 670}) == []
+    flagged = contradictions(numbers, text, {"enrolment": 700})
+    assert [(c["indicator"], c["text"]) for c in flagged] == [("enrolment", "670人")]

@@ -28,6 +28,8 @@ KEYS = [
     "burden_signals",
     "checklist",
     "summary",
+    "headings",
+    "gaps",
     "copies",
 ]
 SPAN_LISTS = ("placeholders", "numbers", "residue", "burden_signals")
