@@ -45,6 +45,19 @@ from reports.models import (
     User,
 )
 
+# The analysis flags counted per report, as ``FLAGGED``-style conditions on ``flags__…``.
+COPIED = Q(flags__copies__gt=0)
+FLAG_CONDITIONS = {
+    "copied": COPIED,
+    "placeholders": Q(flags__placeholders__gt=0),
+    "residue": Q(flags__residue__gt=0),
+    "off_topic": Q(flags__off_topic=True),
+    "not_report": Q(flags__not_report=True),
+    "contradictions": Q(flags__contradictions__gt=0),
+    "burden_signals": Q(flags__burden_signals__gt=0),
+    "flagged": FLAGGED,
+}
+
 
 def _count_if(condition: str) -> str:
     """Portable conditional count (0, not NULL, over no rows)."""
@@ -69,28 +82,40 @@ def dashboard_pass(
     on SQLite). Same definitions and numbers as ``progress``, ``indicator_stats``,
     ``indicator_averages_by_child``, ``checklist_counts`` and ``flag_overview``, which keep
     serving the exports and the API."""
-    now = timezone.now()
     handed_in = Q(version__gt=0)
     reports = (
         scoped_reports(campaign, unit, user)
         .annotate(current=FilteredRelation("versions", condition=Q(versions__number=F("version"))))
         .alias(result_text=Cast("current__analysis__result", TextField()))
     )
+    annotations = _report_values(unit)
+    progress_columns = _progress_columns(campaign)
+    indicator_annotations, indicator_columns = indicator_parts(definitions, only=handed_in)
+    annotations.update(indicator_annotations)
+    checklist_annotations, checklist_columns = _checklist_parts(items, handed_in)
+    annotations.update(checklist_annotations)
+    parts = [*progress_columns, *indicator_columns, *checklist_columns, *_flag_columns()]
+    if unit.is_school:
+        totals, grouped = aggregate_once(reports, annotations, parts), {}
+    else:
+        totals, grouped = aggregate_once(reports, annotations, parts, group="child")
+    progress_keys = [key for key, _, _ in progress_columns]
+    by_child = _child_rows(children, grouped, progress_keys, len(definitions))
+    return {
+        "progress": {
+            "totals": with_rates({key: totals[key] for key in progress_keys}),
+            "children": by_child["progress"],
+        },
+        "indicators": indicator_stats(campaign, unit, user, definitions, result=totals),
+        "indicators_by_child": by_child["indicators"],
+        "checklist": checklist_counts(campaign, unit, user, items, result=totals),
+        "flags": {"totals": _flags_of(totals), "children": by_child["flags"]},
+    }
 
-    def flag(q: Q) -> ExpressionWrapper:
-        return ExpressionWrapper(q, output_field=BooleanField())
 
-    def prefixed(q: Q) -> Q:
-        """``FLAGGED``-style conditions on ``flags__…`` → on the current analysis."""
-        out = Q()
-        out.connector, out.negated = q.connector, q.negated
-        for child in q.children:
-            if isinstance(child, Q):
-                out.children.append(prefixed(child))
-            else:
-                out.children.append((f"current__analysis__{child[0]}", child[1]))
-        return out
-
+def _report_values(unit: Organization) -> dict[str, Any]:
+    """The values the inner query reads once per report: state, the current analysis and its
+    flags (``a_<flag>`` booleans), and the child bucket unless ``unit`` is a school."""
     annotations: dict[str, Any] = {
         "p_state": F("state"),
         "p_revision": F("revision"),
@@ -100,37 +125,41 @@ def dashboard_pass(
         "a_state": F("current__analysis__state"),
         "a_share": F("current__analysis__copied_share"),
     }
-    copied = Q(flags__copies__gt=0)
-    flag_conditions = {
-        "copied": copied,
-        "placeholders": Q(flags__placeholders__gt=0),
-        "residue": Q(flags__residue__gt=0),
-        "off_topic": Q(flags__off_topic=True),
-        "not_report": Q(flags__not_report=True),
-        "contradictions": Q(flags__contradictions__gt=0),
-        "burden_signals": Q(flags__burden_signals__gt=0),
-        "flagged": FLAGGED,
-    }
-    for key, q in flag_conditions.items():
-        annotations[f"a_{key}"] = flag(prefixed(q))
-    annotations["a_copied_schools"] = flag(prefixed(copied) & Q(result_text__contains='"version:'))
-    annotations["a_copied_reference"] = flag(
-        prefixed(copied) & Q(result_text__contains='"reference:')
-    )
-    group = None
+    for key, q in FLAG_CONDITIONS.items():
+        annotations[f"a_{key}"] = _boolean(_on_current_analysis(q))
+    copied = _on_current_analysis(COPIED)
+    annotations["a_copied_schools"] = _boolean(copied & Q(result_text__contains='"version:'))
+    annotations["a_copied_reference"] = _boolean(copied & Q(result_text__contains='"reference:'))
     if not unit.is_school:
-        group = "child"
         annotations["child"] = Case(
             When(organization_id=unit.pk, then=Value("")),
             default=child_key(unit),
             output_field=CharField(),
         )
+    return annotations
 
-    parts: list[tuple[str, str, list]] = []
-    # progress (same definitions as ``progress_aggregates``)
-    late = "{p_late}" + (" OR {p_version} = 0" if campaign.deadline < now else "")
+
+def _boolean(q: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
+def _on_current_analysis(q: Q) -> Q:
+    """``FLAGGED``-style conditions on ``flags__…`` → on the current analysis."""
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            out.children.append(_on_current_analysis(child))
+        else:
+            out.children.append((f"current__analysis__{child[0]}", child[1]))
+    return out
+
+
+def _progress_columns(campaign: Campaign) -> list[tuple[str, str, list]]:
+    """Counts by state (same definitions as ``progress_aggregates``)."""
+    late = "{p_late}" + (" OR {p_version} = 0" if campaign.deadline < timezone.now() else "")
     draft, states = ReportState.DRAFT, ReportState
-    parts += [
+    return [
         ("total", "COUNT(*)", []),
         ("not_started", _count_if("{p_state} = %s AND {p_revision} = 0"), [draft]),
         ("draft", _count_if("{p_state} = %s AND {p_revision} > 0"), [draft]),
@@ -145,61 +174,64 @@ def dashboard_pass(
         ("handed_in", _count_if("{p_version} > 0"), []),
         ("on_time", _count_if("{p_version} > 0 AND NOT {p_late}"), []),
     ]
-    progress_keys = [key for key, _, _ in parts]
-    # indicators of handed-in reports (the value is NULL otherwise)
-    indicator_annotations, indicator_columns = indicator_parts(definitions, only=handed_in)
-    annotations.update(indicator_annotations)
-    parts += indicator_columns
-    # checklist answers of handed-in reports
+
+
+def _checklist_parts(
+    items: list[ChecklistItemDefinition], handed_in: Q
+) -> tuple[dict[str, Any], list[tuple[str, str, list]]]:
+    """Each item's answer of handed-in reports (``c<i>``) and a count per answer."""
+    annotations: dict[str, Any] = {}
+    columns: list[tuple[str, str, list]] = []
     for i, item in enumerate(items):
         annotations[f"c{i}"] = Case(
             When(handed_in, then=KT(f"checklist_answers__{item.code}__answer")),
             output_field=TextField(),
         )
         for value, _label in ANSWERS:
-            parts.append((f"c{i}_{value}", _count_if(f"{{c{i}}} = %s"), [value]))
-    # flags of the current version's analysis (no analysis: counts in none)
-    parts += [
+            columns.append((f"c{i}_{value}", _count_if(f"{{c{i}}} = %s"), [value]))
+    return annotations, columns
+
+
+def _flag_columns() -> list[tuple[str, str, list]]:
+    """Flags of the current version's analysis (no analysis: counts in none)."""
+    columns: list[tuple[str, str, list]] = [
         ("f_count", "COUNT({a_id})", []),
         ("f_analysed", _count_if("{a_state} = %s"), [AnalysisState.DONE]),
         ("f_copied_high", _count_if("{a_share} >= %s"), [COPIED_SHARE_HIGH]),
     ]
-    for key in [*flag_conditions, "copied_schools", "copied_reference"]:
-        parts.append((f"f_{key}", _count_if(f"{{a_{key}}}"), []))
+    for key in [*FLAG_CONDITIONS, "copied_schools", "copied_reference"]:
+        columns.append((f"f_{key}", _count_if(f"{{a_{key}}}"), []))
+    return columns
 
-    if group is None:
-        totals, grouped = aggregate_once(reports, annotations, parts), {}
-    else:
-        totals, grouped = aggregate_once(reports, annotations, parts, group=group)
 
-    def flags_of(row: dict[str, Any]) -> dict[str, Any]:
-        return {key: row[f"f_{key}"] for key, _ in [("analysed", ""), *FLAG_COLUMNS]}
+def _flags_of(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: row[f"f_{key}"] for key, _ in [("analysed", ""), *FLAG_COLUMNS]}
 
-    progress_rows, flag_rows, indicator_rows = [], [], []
+
+def _child_rows(
+    children: list[Organization],
+    grouped: dict[str, dict[str, Any]],
+    progress_keys: list[str],
+    indicator_count: int,
+) -> dict[str, list]:
+    """Per child unit, in the given order: its progress row (when it has reports), its flag
+    counts (when analysed) and its indicator averages (when any report was handed in)."""
+    rows: dict[str, list] = {"progress": [], "flags": [], "indicators": []}
     empty = dict.fromkeys(progress_keys, 0)
     for child in children:
         row = grouped.get(str(child.pk))
         counts = with_rates({key: row[key] for key in progress_keys} if row else dict(empty))
         if counts["total"]:
-            progress_rows.append(ChildRow(child, counts, drillable=not child.is_school))
+            rows["progress"].append(ChildRow(child, counts, drillable=not child.is_school))
         if row and row["f_count"]:
-            counts = flags_of(row)
+            counts = _flags_of(row)
             del counts["copied_schools"], counts["copied_reference"]
-            flag_rows.append({"unit": child, "counts": counts})
-        if row and row["handed_in"] and definitions:
-            indicator_rows.append(
+            rows["flags"].append({"unit": child, "counts": counts})
+        if row and row["handed_in"] and indicator_count:
+            rows["indicators"].append(
                 {
                     "unit": child,
-                    "values": [round_or_none(row[f"v{i}_avg"]) for i in range(len(definitions))],
+                    "values": [round_or_none(row[f"v{i}_avg"]) for i in range(indicator_count)],
                 }
             )
-    return {
-        "progress": {
-            "totals": with_rates({key: totals[key] for key in progress_keys}),
-            "children": progress_rows,
-        },
-        "indicators": indicator_stats(campaign, unit, user, definitions, result=totals),
-        "indicators_by_child": indicator_rows,
-        "checklist": checklist_counts(campaign, unit, user, items, result=totals),
-        "flags": {"totals": flags_of(totals), "children": flag_rows},
-    }
+    return rows
