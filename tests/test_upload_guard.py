@@ -8,6 +8,7 @@ attachments and served to reviewers.  Each file is built at test time.
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 
 import docx
@@ -151,6 +152,9 @@ def test_the_guard_refuses_an_archive_inside_the_file() -> None:
     inner = zip_with({"a.txt": b"x"})
     with pytest.raises(ZipRejected, match="嵌入了压缩包"):
         check_zip(zip_with({"word/document.xml": b"<a/>", "word/media/x.zip": inner}))
+    # other archive types are refused by name, whatever their bytes
+    with pytest.raises(ZipRejected, match="嵌入了压缩包"):
+        check_zip(zip_with({"word/document.xml": b"<a/>", "word/media/x.7z": b"7z\xbc\xaf"}))
     # a ZIP renamed to look like a picture is found by its first bytes
     with pytest.raises(ZipRejected, match="嵌入了压缩包"):
         check_zip(zip_with({"word/document.xml": b"<a/>", "word/media/image1.png": inner}))
@@ -311,8 +315,11 @@ def test_a_pdf_page_that_costs_too_much_cpu_is_stopped() -> None:
         b"BT /F1 10 Tf 72 %d Td (Report line number %d here) Tj ET\n" % (700 - (i % 60) * 10, i)
         for i in range(2000)
     )
+    started = time.thread_time()
     with pytest.raises(DocumentError, match="读取超时"):
         extract_text(make_pdf(ops), "报告.pdf")
+    # stopped in the middle of the page, not after it (CPU time, generous for slow CI)
+    assert time.thread_time() - started < 2 * documents.IMPORT_CPU_SECONDS + 0.5
 
 
 # ------------------------------------------------------------------------- over HTTP
