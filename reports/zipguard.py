@@ -16,11 +16,12 @@ Limits (module constants; each says why its value):
 * :data:`MAX_MEMBERS` — a Word report has 15–60 parts, a 300-slide deck about 1,000; a
   sheet for the org import a dozen.  More is a file built to exhaust the reader.
 * :data:`MAX_XML_MEMBER_BYTES` — largest *XML* part (``.xml``/``.rels``/``.vml``) a parser
-  will read.  Measured (``benchmarks/bench_uploads.py``): streaming a 4 MB
-  ``word/document.xml`` into text takes about 0.1 s of CPU, far under the 1 s budget;
-  python-docx took 13.7 s for 7.4 MB.  A real 300-page Chinese report's document.xml is
-  2–3 MB (a Chinese character is 3 bytes of UTF-8 plus run markup).  Callers that never
-  parse the file (attachments) pass a larger value.
+  will read.  Measured (``benchmarks/bench_uploads.py``, ``benchmarks/RESULTS.md``): the
+  streaming import reads a 4 MB ``word/document.xml`` of one formatted run per character
+  in 0.14 s of CPU, and a 4 MB one-table document stops at the text cap in 0.46 s; the
+  python-docx import took 13.7 s for 7.4 MB.  A real 300-page Chinese report's
+  document.xml is 2–3 MB (a Chinese character is 3 bytes of UTF-8 plus run markup).
+  Callers that never parse the file (attachments) pass a larger value.
 * :data:`MAX_MEMBER_BYTES` — any single part (pictures are stored about 1:1): the upload
   limit is 20 MB, so no honest part is bigger.
 * :data:`MAX_TOTAL_BYTES` — sum of all parts: a 20 MB upload of pictures plus XML that
