@@ -26,8 +26,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from reports import documents, zipguard  # noqa: E402
-from reports.documents import DocumentError, check_attachment, extract_text  # noqa: E402
+from reports import documents  # noqa: E402
+from reports.documents import (  # noqa: E402
+    DocumentError,
+    check_attachment,
+    extract_text,
+    zipguard,  # noqa: E402
+)
 
 MB = 1024 * 1024
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

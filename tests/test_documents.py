@@ -25,6 +25,7 @@ from reports.documents import (
     sniff,
     split_sections,
 )
+from reports.documents import docx as docx_reader
 from tests.fixtures import fixture_lines
 
 TEMPLATE = [
@@ -234,7 +235,7 @@ def test_it_refuses_a_zip_bomb_docx_before_parsing(monkeypatch: pytest.MonkeyPat
     def must_not_parse(data: bytes) -> str:
         raise AssertionError("the docx was parsed")
 
-    monkeypatch.setattr(documents, "_parse_docx", must_not_parse)
+    monkeypatch.setattr(docx_reader, "_parse_docx", must_not_parse)
     started = time.monotonic()
     with pytest.raises(DocumentError) as err:
         extract_text(bomb, "报告.docx")
@@ -245,7 +246,7 @@ def test_it_refuses_a_zip_bomb_docx_before_parsing(monkeypatch: pytest.MonkeyPat
 def test_it_refuses_a_single_highly_compressed_member(monkeypatch: pytest.MonkeyPatch) -> None:
     # 20 MB is under the total limit, but a 1000:1 ratio is not a real document.
     data = inflate_member(make_docx(["正文"]), "word/document.xml", 20 * 1024 * 1024)
-    monkeypatch.setattr(documents, "_parse_docx", lambda data: pytest.fail("parsed"))
+    monkeypatch.setattr(docx_reader, "_parse_docx", lambda data: pytest.fail("parsed"))
     with pytest.raises(DocumentError) as err:
         extract_text(data, "报告.docx")
     assert "疑似异常文件" in str(err.value)

@@ -15,10 +15,18 @@ import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reports import documents, zipguard
-from reports.documents import DocumentError, check_attachment, check_pdf, extract_text
+from reports import documents
+from reports.documents import (
+    DocumentError,
+    check_attachment,
+    check_pdf,
+    extract_text,
+    limits,
+    zipguard,
+)
+from reports.documents import docx as docx_reader
+from reports.documents.zipguard import ZipRejected, check_zip
 from reports.models import Attachment, Report
-from reports.zipguard import ZipRejected, check_zip
 from tests.factories import make_campaign
 from tests.test_documents import make_docx, make_pdf
 
@@ -182,7 +190,7 @@ def test_the_small_file_with_large_xml_is_refused_before_parsing(
 ) -> None:
     data = small_file_large_xml()
     assert len(data) < 100 * 1024
-    monkeypatch.setattr(documents, "_parse_docx", lambda data: pytest.fail("parsed"))
+    monkeypatch.setattr(docx_reader, "_parse_docx", lambda data: pytest.fail("parsed"))
     with pytest.raises(ZipRejected, match="疑似异常文件"):
         extract_text(data, "报告.docx")
 
@@ -203,7 +211,7 @@ def test_a_long_docx_under_the_size_caps_stops_at_the_character_cap() -> None:
 
 
 def test_a_docx_that_costs_too_much_cpu_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(documents, "IMPORT_CPU_SECONDS", 0.0)
+    monkeypatch.setattr(limits, "IMPORT_CPU_SECONDS", 0.0)
     with pytest.raises(DocumentError, match="读取超时"):
         extract_text(make_docx([PARAGRAPH] * 3), "报告.docx")
 

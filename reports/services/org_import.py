@@ -54,10 +54,10 @@ from django.http import HttpRequest
 
 from reports.audit import audit_record
 from reports.choices import OrgKind, Role, SchoolType
+from reports.documents.zipguard import MAX_MEMBER_BYTES, MSG_CORRUPT, check_zip
 from reports.models import Membership, Organization, User
 from reports.selectors import user_unit
 from reports.services.accounts import generate_password
-from reports.zipguard import MAX_MEMBER_BYTES, MSG_CORRUPT, check_zip
 
 COLUMNS = {
     "code": "单位代码",

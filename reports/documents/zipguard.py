@@ -2,7 +2,7 @@
 
 Plain Python — no Django.  :func:`check_zip` reads only the ZIP central directory (and
 the first bytes of each member, to spot a package hidden inside the package) and raises
-:class:`ZipRejected` — a :class:`~reports.upload_errors.DocumentError`, hence a
+:class:`ZipRejected` — a :class:`~reports.documents.errors.DocumentError`, hence a
 ``ValueError`` — whose ``str()`` is a Chinese sentence for the user.  Call it *before*
 python-docx, openpyxl or any XML parser sees the file.
 
@@ -47,7 +47,7 @@ import re
 import zipfile
 from pathlib import PurePosixPath
 
-from reports.upload_errors import DocumentError
+from reports.documents.errors import DocumentError
 
 __all__ = [
     "MAX_MEMBERS",
