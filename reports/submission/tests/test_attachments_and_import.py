@@ -4,7 +4,6 @@ import io
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.models import Attachment, Report
@@ -38,7 +37,9 @@ def test_an_oversize_file_is_refused_with_its_size(world, report, login, setting
     assert not Attachment.objects.exists()
 
 
-def test_a_pdf_is_stored_privately_and_served_only_in_scope(world, report, login, tmp_path):
+def test_a_pdf_is_stored_privately_and_served_only_in_scope(
+    world, report, login, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path
     page = upload(login(world.alice), report, "../../自查 报告<1>.pdf", MINIMAL_PDF)
     assert "附件已上传" in page.content.decode()
