@@ -10,7 +10,6 @@ from reports.analysis.copies import (
     CopyIndex,
     CopyMatch,
     K,
-    _window_minima,
     copied_share,
     index_rows,
     normalise,
@@ -18,6 +17,7 @@ from reports.analysis.copies import (
     split_passages,
     winnow,
 )
+from reports.analysis.fingerprints import _window_minima
 from tests.corpus import corpus_slice
 from tests.fixtures import fixture_text
 
