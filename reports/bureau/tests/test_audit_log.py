@@ -62,3 +62,10 @@ def test_the_log_offers_no_way_to_change_an_entry(world, login):
     assert event.action == "report_submit"
     page = client.get("/audit/").content.decode()
     assert 'action="/audit/"' not in page and 'method="post"' not in rows(page)
+
+
+def test_an_impossible_date_or_a_nul_byte_in_the_filters_is_ignored_not_a_500(world, login):
+    client = login(world.ada)
+    assert client.get("/audit/", {"since": "2026-02-30", "until": "2026-13-01"}).status_code == 200
+    assert client.get("/audit/", {"actor": "ada\x00", "action": "\x00"}).status_code == 200
+    assert client.get("/orgs/", {"q": "甲\x00县"}).status_code == 200

@@ -26,7 +26,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if filters["actor"]:
         events = events.filter(actor__username=filters["actor"])
     for key, lookup in (("since", "created_at__date__gte"), ("until", "created_at__date__lte")):
-        day = parse_date(filters[key]) if filters[key] else None
+        try:
+            day = parse_date(filters[key]) if filters[key] else None
+        except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+            day = None
         if day is not None:
             events = events.filter(**{lookup: day})
     page = Paginator(events, 50).get_page(request.GET.get("page"))
