@@ -20,6 +20,8 @@ if [ "${SKIP_LINT:-}" != 1 ]; then  # SKIP_LINT=1 is for iterating locally; CI a
   echo "==> lint"
   "$VENV/bin/ruff" check .
   "$VENV/bin/ruff" format --check .
+  echo "==> import contracts (docs/architecture.md)"
+  "$VENV/bin/lint-imports" --no-cache
 fi
 # collectstatic first: with DEBUG off, commands refuse to run without the static manifest.
 echo "==> collectstatic builds the production manifest"
