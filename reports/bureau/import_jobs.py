@@ -38,14 +38,8 @@ from reports.audit import audit_record
 from reports.choices import ImportState, Role
 from reports.models import ImportJob, User
 from reports.selectors import has_role, user_unit
-from reports.services.org_import import (
-    COLUMNS,
-    ImportRejected,
-    SheetError,
-    iter_sheet,
-    org_import,
-    read_sheet,
-)
+from reports.services.org_import import ImportRejected, org_import
+from reports.services.org_sheet import COLUMNS, SheetError, iter_sheet, read_sheet
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,8 @@ from reports.bureau.forms import OrgImportForm
 from reports.choices import ImportState, Role
 from reports.models import ImportJob
 from reports.selectors import has_role
-from reports.services.org_import import ImportRejected, SheetError, org_import, read_sheet
+from reports.services.org_import import ImportRejected, org_import
+from reports.services.org_sheet import SheetError, read_sheet
 
 
 @login_required

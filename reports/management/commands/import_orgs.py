@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.services.org_import import ImportRejected, SheetError, org_import, read_sheet
+from reports.services.org_import import ImportRejected, org_import
+from reports.services.org_sheet import SheetError, read_sheet
 
 
 class Command(BaseCommand):
