@@ -17,8 +17,8 @@ from django.db import connection
 from reports.choices import AnalysisState
 from reports.models import AnalysisResult, Report
 from reports.workflow import report_submit
-from tests.world import point_celery_at
 from tests.factories import complete_content, fill, make_campaign
+from tests.world import point_celery_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
