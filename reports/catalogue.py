@@ -1,4 +1,5 @@
-"""The indicator and checklist catalogues (DESIGN §4.1, §4.2), loaded by a data migration.
+"""The indicator and checklist catalogues (docs/architecture.md, "Indicators" and
+"Checklist"), loaded by a data migration.
 
 Kept as plain data so the migration, the tests and the admin agree. Loading is keyed by
 code (update_or_create), so an edited catalogue can be re-applied. Decisions:

@@ -82,7 +82,8 @@ def bound_error(definition: IndicatorDefinition, value: Any) -> str | None:
 
 
 def consistency_errors(values: Mapping[str, Any]) -> dict[str, str]:
-    """Checks across fields (DESIGN §4.1); keyed by the field the message belongs to."""
+    """Checks across fields (docs/architecture.md, "Indicators"), keyed by the field the
+    message belongs to."""
     errors: dict[str, str] = {}
     students, enrolment = values.get("after_school_students"), values.get("enrolment")
     rate = values.get("after_school_rate")

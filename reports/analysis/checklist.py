@@ -1,4 +1,5 @@
-"""Checklist coverage: which checklist topics (DESIGN §4.2) the prose mentions.
+"""Checklist coverage: which checklist topics (docs/architecture.md, "Checklist") the prose
+mentions.
 
 Decision: the codes reported depend on the campaign topic —
 
