@@ -135,7 +135,12 @@ htmx.config.responseHandling = [
       try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
       notice.classList.add("d-none");
     });
-    htmx.trigger(form, "change");  // save the restored text to the server at once
+    // save the restored text to the server at once, once htmx has set the form up
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", function () { htmx.trigger(form, "change"); });
+    } else {
+      htmx.trigger(form, "change");
+    }
   } else if (stored) {
     try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
   }

@@ -62,6 +62,10 @@ def test_demo_school_imports_confirms_fills_and_submits(live_server, demo_data, 
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
 
     phone.locator("#submit-report").click()
+    # 提交前自查: the imported text still has its masked rate; the school submits anyway.
+    phone.locator("#selfcheck").wait_for()
+    assert "“*.*”是没有填写的占位符或打码" in phone.locator("#selfcheck").inner_text()
+    phone.get_by_role("button", name="仍然提交").click()
     phone.wait_for_selector("text=等待教育局审核")
     assert phone.locator("#report-state").inner_text() == "已提交"
     report = Report.objects.get(organization__code="4301011001", campaign__status="published")
