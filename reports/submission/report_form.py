@@ -99,9 +99,12 @@ def parse_post(report: Report, data: QueryDict | dict) -> dict[str, Any]:
     return parse_form(report, data).data
 
 
-def _clean(text: Any) -> str:
+def clean_text(text: Any) -> str:
     """Plain LF line breaks, no NUL (PostgreSQL cannot store it in text or JSON)."""
     return _newlines(str(text)).replace("\x00", "")
+
+
+_clean = clean_text
 
 
 def _newlines(text: str) -> str:
