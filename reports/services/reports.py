@@ -101,7 +101,8 @@ def report_save_draft(
     checklist_answers: dict[str, dict[str, str]] | None = None,
 ) -> Report:
     """Save what the school typed. ``revision`` is the one the editor loaded: if someone
-    saved since, nothing is written and ``EditConflict`` carries the current content; None
+    saved something else since, nothing is written and ``EditConflict`` carries the current
+    content (a stale save of exactly what is stored is not a conflict); None
     (a malformed revision) is refused the same way, as ``UnknownRevision``."""
     report = Report.objects.select_for_update().select_related("campaign").get(pk=report_id)
     if not can_edit(actor, report):
@@ -109,6 +110,8 @@ def report_save_draft(
     if revision is None:
         raise UnknownRevision(report)
     if revision != report.revision:
+        if _holds(report, sections, indicator_values, checklist_answers):
+            return report  # the same text saved twice (autosave and 提交, two tabs): no conflict
         raise EditConflict(report)
     changed = False
     for field, value in (
@@ -124,6 +127,12 @@ def report_save_draft(
         report.updated_by = actor
         report.save()
     return report
+
+
+def _holds(report: Report, *values: dict[str, Any] | None) -> bool:
+    fields = (report.sections, report.indicator_values, report.checklist_answers)
+    pairs = zip(values, fields, strict=True)
+    return all(value is None or value == stored for value, stored in pairs)
 
 
 @transaction.atomic
