@@ -5,18 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     F,
     FilteredRelation,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Value,
+    When,
 )
+from django.db.models.functions import Coalesce, NullIf
 
 from reports.choices import (
     ReportState,
+    ReviewKind,
 )
 from reports.models import (
     Report,
+    ReviewAction,
 )
 from reports.pipeline import COPIED_SHARE_FLAG
 
@@ -54,6 +63,40 @@ def with_latest_analysis(reports: QuerySet[Report]) -> QuerySet[Report]:
         copied=F("latest__analysis__copied_share"),
         flags=F("latest__analysis__flags"),
         analysis_state=F("latest__analysis__state"),
+    )
+
+
+_HOLDING = (ReviewKind.OPEN, ReviewKind.REOPEN)
+
+
+def with_holder(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """Annotate ``holder``: who pressed 开始审核 (or reopened) on a report under review, so
+    two reviewers do not read the same report unknowingly. NULL for any other state."""
+    latest = ReviewAction.objects.filter(report_id=OuterRef("pk"), kind__in=_HOLDING).order_by(
+        "-created_at", "-pk"
+    )
+    name = Coalesce(NullIf("actor__first_name", Value("")), "actor__username")
+    return reports.annotate(
+        holder=Case(
+            When(
+                state=ReportState.UNDER_REVIEW,
+                then=Subquery(latest.annotate(name=name).values("name")[:1]),
+            ),
+            default=None,
+            output_field=CharField(),
+        ),
+    )
+
+
+def holder_of(report: Report) -> ReviewAction | None:
+    """The act that put ``report`` under review (its actor holds it), or None."""
+    if report.state != ReportState.UNDER_REVIEW:
+        return None
+    return (
+        report.review_actions.filter(kind__in=_HOLDING)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
     )
 
 

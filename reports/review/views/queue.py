@@ -25,6 +25,7 @@ from reports.review.queries import (
     flag_badges,
     overdue_q,
     state_counts,
+    with_holder,
     with_latest_analysis,
 )
 from reports.selectors import (
@@ -90,7 +91,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     elif filters["flag"] in FLAG_FILTERS:
         rows = rows.filter(FLAG_FILTERS[filters["flag"]][1])
     sort = filters["sort"] if filters["sort"] in SORTS else "risk"
-    rows = rows.select_related("organization__parent").order_by(
+    rows = with_holder(rows).select_related("organization__parent").order_by(
         *SORTS[sort][1], "organization__path"
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from reports import indicators
 from reports.choices import (
@@ -32,6 +32,7 @@ from reports.review.access import (
 from reports.review.diff import resubmission_diff
 from reports.review.forms import ApproveForm, ReopenForm, ReturnForm
 from reports.review.highlight import flag_list, highlight
+from reports.review.queries import holder_of
 from reports.selectors import (
     is_bureau_staff,
     previous_report,
@@ -56,6 +57,9 @@ def _display(value: Any) -> str:
         return "否"
     return "—" if value in (None, "") else str(value)
 
+
+# Approve and return are offered from 已提交 too: acting starts the review (logged as such).
+OPEN_STATES = (ReportState.SUBMITTED, ReportState.UNDER_REVIEW)
 
 ANSWERS = {"done": "已落实", "partial": "部分落实", "not_done": "未落实", "na": "不适用"}
 
@@ -127,12 +131,14 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
         "section_titles": {s["key"]: s["title"] for s in campaign.sections},
         "diff": resubmission_diff(report, shown, versions) if shown else None,
         "can_act": reviewer,
+        "can_start": acting and report.state == ReportState.SUBMITTED,
+        "holder": holder_of(report),
         "approve_form": forms_.get("approve_form")
-        or (ApproveForm() if acting and report.state == ReportState.UNDER_REVIEW else None),
+        or (ApproveForm() if acting and report.state in OPEN_STATES else None),
         "return_form": forms_.get("return_form")
         or (
             ReturnForm(sections=campaign.sections)
-            if acting and report.state == ReportState.UNDER_REVIEW
+            if acting and report.state in OPEN_STATES
             else None
         ),
         "reopen_form": forms_.get("reopen_form")
@@ -141,14 +147,26 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
     return render(request, "review/report.html", context, status=status)
 
 
+@require_GET
 @login_required
 def review_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reading a report writes nothing: 审核中 begins only with 开始审核 (``review_start``)."""
     report = visible_report(request, pk)
     require_staff(request)
-    if report.state == ReportState.SUBMITTED and can_review(request.user, report):
-        report = report_open_review(report_id=report.pk, reviewer=request.user, request=request)
-        report = visible_report(request, pk)
     return _render_review(request, report)
+
+
+@require_POST
+@login_required
+def review_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """开始审核: submitted → under_review, held by this reviewer (shown in the queue)."""
+    report = reviewable_report(request, pk)
+    try:
+        report_open_review(report_id=report.pk, reviewer=request.user, request=request)
+    except WorkflowError as exc:
+        return _refused(request, pk, exc)
+    messages.success(request, "已开始审核，其他审核员会在队列中看到由您审核")
+    return redirect("review_report", pk=pk)
 
 
 def _refused(request: HttpRequest, pk: int, exc: WorkflowError, **forms_) -> HttpResponse:
