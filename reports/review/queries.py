@@ -23,6 +23,7 @@ from reports.choices import (
     ReportState,
     ReviewKind,
 )
+from reports.counts import STATE_COUNT_LABELS, STATE_COUNTS, count_aggregates, count_conditions
 from reports.models import (
     Report,
     ReviewAction,
@@ -50,7 +51,8 @@ SORTS = {
     "school": ("按单位", ["organization__path"]),
 }
 
-STATE_FILTERS = [("not_started", "未开始"), *ReportState.choices]
+# The state filter's choices: the core's counts but 逾期 (a checkbox of its own).
+STATE_FILTERS = [(key, label) for key, label in STATE_COUNTS if key != "late"]
 
 
 def with_latest_analysis(reports: QuerySet[Report]) -> QuerySet[Report]:
@@ -101,21 +103,18 @@ def holder_of(report: Report) -> ReviewAction | None:
 
 
 def overdue_q(now) -> Q:
-    """逾期: submitted late, or still not submitted after the deadline."""
-    return Q(is_late=True) | (
-        Q(state__in=[ReportState.DRAFT, ReportState.RETURNED]) & Q(campaign__deadline__lt=now)
-    )
+    """逾期, as every page counts it (``reports.counts``)."""
+    return count_conditions(now)["late"]
+
+
+def state_q(key: str, now) -> Q | None:
+    """The queue's state filter: the same condition the count beside it uses."""
+    return count_conditions(now).get(key) if key in STATE_COUNT_LABELS else None
 
 
 def state_counts(reports: QuerySet[Report], now) -> dict[str, int]:
-    aggregates = {state: Count("pk", filter=Q(state=state)) for state in ReportState.values}
-    return reports.aggregate(
-        total=Count("pk"),
-        not_started=Count("pk", filter=Q(state=ReportState.DRAFT, revision=0)),
-        late=Count("pk", filter=overdue_q(now)),
-        flagged=Count("pk", filter=ANY_FLAG),
-        **aggregates,
-    )
+    """The core's counts (``reports.counts``) and the queue's own 有疑点."""
+    return reports.aggregate(**count_aggregates(now), flagged=Count("pk", filter=ANY_FLAG))
 
 
 def flag_badges(flags: dict[str, Any], copied: float | None) -> list[str]:

@@ -13,7 +13,6 @@ from django.utils import timezone
 from reports.choices import (
     CampaignStatus,
     OrgKind,
-    ReportState,
     SchoolType,
 )
 from reports.review.access import require_staff
@@ -25,6 +24,7 @@ from reports.review.queries import (
     flag_badges,
     overdue_q,
     state_counts,
+    state_q,
     with_holder,
     with_latest_analysis,
 )
@@ -73,10 +73,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "sort": request.GET.get("sort", "risk"),
     }
     rows = base
-    if filters["state"] == "not_started":
-        rows = rows.filter(state=ReportState.DRAFT, revision=0)
-    elif filters["state"] in ReportState.values:
-        rows = rows.filter(state=filters["state"])
+    wanted_state = state_q(filters["state"], now)
+    if wanted_state is not None:
+        rows = rows.filter(wanted_state)
     if filters["unit"].isdecimal():
         unit = next((u for u in units if u.pk == int(filters["unit"])), None)
         if unit is None:
@@ -91,8 +90,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     elif filters["flag"] in FLAG_FILTERS:
         rows = rows.filter(FLAG_FILTERS[filters["flag"]][1])
     sort = filters["sort"] if filters["sort"] in SORTS else "risk"
-    rows = with_holder(rows).select_related("organization__parent").order_by(
-        *SORTS[sort][1], "organization__path"
+    rows = (
+        with_holder(rows)
+        .select_related("organization__parent")
+        .order_by(*SORTS[sort][1], "organization__path")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for report in page:
@@ -104,8 +105,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "count_cards": [
                 ("全部", counts["total"], ""),
-                ("未开始", counts["not_started"], "not_started"),
-                *[(label, counts[value], value) for value, label in ReportState.choices],
+                *[(label, counts[key], key) for key, label in STATE_FILTERS],
             ],
             "filters": filters,
             "units": units,
