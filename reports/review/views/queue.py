@@ -34,6 +34,7 @@ from reports.selectors import (
     units_visible_to,
     user_unit,
 )
+from reports.services.approval_batches import SAMPLE_SHARE, clean_waiting
 
 PAGE_SIZE = 50
 
@@ -87,6 +88,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(overdue_q(now))
     if filters["flag"] == "any":
         rows = rows.filter(ANY_FLAG)
+    elif filters["flag"] == "clean":
+        rows = clean_waiting(rows)
     elif filters["flag"] in FLAG_FILTERS:
         rows = rows.filter(FLAG_FILTERS[filters["flag"]][1])
     sort = filters["sort"] if filters["sort"] in SORTS else "risk"
@@ -96,8 +99,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .order_by(*SORTS[sort][1], "organization__path")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    clean = set(
+        clean_waiting(base.filter(pk__in=[r.pk for r in page])).values_list("pk", flat=True)
+    )
     for report in page:
         report.flag_badges = flag_badges(report.flags or {}, report.copied)
+        report.bulk_ok = report.pk in clean
     counts = state_counts(base, now)
     context.update(
         {
@@ -114,6 +121,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "flag_choices": [(k, label) for k, (label, _q) in FLAG_FILTERS.items()],
             "sorts": [(k, label) for k, (label, _o) in SORTS.items()],
             "now": now,
+            "bulk_rows": bool(clean),
+            "sample_percent": round(SAMPLE_SHARE * 100),
         }
     )
     return render(request, "review/queue.html", context)
