@@ -325,9 +325,13 @@ def report_return(
     version_number: int,
     comment: str,
     section_comments: dict[str, str] | None = None,
+    indicators: list[str] | None = None,
     request: HttpRequest | None = None,
 ) -> ReviewAction:
-    """under_review (or submitted) → returned: the school revises and resubmits."""
+    """under_review (or submitted) → returned: the school revises and resubmits.
+
+    Naming sections (``section_comments``) or ``indicators`` reopens only those
+    (``rules.return_scope``); an overall comment alone reopens everything."""
     comment = (comment or "").strip()
     if not comment:
         raise CommentRequired("退回时必须填写审核意见")
@@ -341,7 +345,8 @@ def report_return(
         for key, text in (section_comments or {}).items()
         if key in keys and text and text.strip()
     }
-    return _review_act(
+    codes = set(report.campaign.indicators.values_list("code", flat=True))
+    action = _review_act(
         report,
         reviewer,
         to_state=ReportState.RETURNED,
@@ -350,6 +355,11 @@ def report_return(
         section_comments=sections,
         request=request,
     )
+    named = sorted(code for code in set(indicators or ()) if code in codes)
+    if named:
+        action.reopened_indicators = named
+        action.save(update_fields=["reopened_indicators"])
+    return action
 
 
 @transaction.atomic

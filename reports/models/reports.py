@@ -193,6 +193,9 @@ class ReviewAction(models.Model):
     kind = models.CharField("操作", max_length=16, choices=ReviewKind.choices)
     comment = models.TextField("意见", blank=True, default="")
     section_comments = models.JSONField("分栏意见", default=dict, blank=True)
+    # A return that names sections (``section_comments``) or indicators reopens only those
+    # (``reports.rules.return_scope``); an overall comment alone reopens everything.
+    reopened_indicators = models.JSONField("退回修改的指标", default=list, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

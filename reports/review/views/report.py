@@ -84,13 +84,14 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
         last = previous.versions.order_by("-number").first()
         previous_values = last.indicator_values if last else {}
     values = shown.indicator_values if shown else {}
+    indicator_definitions = indicators.applicable(campaign.indicators.all(), report.organization)
     indicator_rows = [
         {
             "definition": d,
             "value": _display(values.get(d.code)),
             "previous": _display(previous_values.get(d.code)),
         }
-        for d in indicators.applicable(campaign.indicators.all(), report.organization)
+        for d in indicator_definitions
     ]
     answers = shown.checklist_answers if shown else {}
     checklist_rows = [
@@ -137,7 +138,7 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
         or (ApproveForm() if acting and report.state in OPEN_STATES else None),
         "return_form": forms_.get("return_form")
         or (
-            ReturnForm(sections=campaign.sections)
+            ReturnForm(sections=campaign.sections, indicators=indicator_definitions)
             if acting and report.state in OPEN_STATES
             else None
         ),
@@ -199,7 +200,11 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = reviewable_report(request, pk)
-    form = ReturnForm(request.POST, sections=report.campaign.sections)
+    form = ReturnForm(
+        request.POST,
+        sections=report.campaign.sections,
+        indicators=indicators.applicable(report.campaign.indicators.all(), report.organization),
+    )
     if not form.is_valid():
         messages.error(request, "退回时必须填写审核意见")
         return _render_review(request, report, status=422, return_form=form)
@@ -210,6 +215,7 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
             version_number=posted_version_number(request),
             comment=form.cleaned_data["comment"],
             section_comments=form.section_comments(),
+            indicators=form.cleaned_data.get("indicators") or [],
             request=request,
         )
     except WorkflowError as exc:
