@@ -117,10 +117,14 @@ def state_counts(reports: QuerySet[Report], now) -> dict[str, int]:
     return reports.aggregate(**count_aggregates(now), flagged=Count("pk", filter=ANY_FLAG))
 
 
-def flag_badges(flags: dict[str, Any], copied: float | None) -> list[str]:
+def flag_badges(
+    flags: dict[str, Any], copied: float | None, sources: list[str] | tuple = ()
+) -> list[str]:
+    """The queue's flags in Chinese; 雷同 names its source(s) (``copies.source_names``)."""
     badges = []
     if copied:
-        badges.append(f"雷同 {copied * 100:.0f}%")
+        named = f"：与{sources[0]}" + (f"等 {len(sources)} 处" if len(sources) > 1 else "")
+        badges.append(f"雷同 {copied * 100:.0f}%" + (named if sources else ""))
     if flags.get("placeholders"):
         badges.append(f"模板空白 {flags['placeholders']}")
     if flags.get("contradictions"):

@@ -7,6 +7,7 @@ from reports.review.views import bulk, followup, notifications, overview, queue,
 urlpatterns = [
     path("", queue.review_queue, name="review_queue"),
     path("reports/<int:pk>/", report.review_report, name="review_report"),
+    path("reports/<int:pk>/copies/", report.review_copies, name="review_copies"),
     path("reports/<int:pk>/start/", report.review_start, name="review_start"),
     path("reports/<int:pk>/approve/", report.review_approve, name="review_approve"),
     path("reports/<int:pk>/return/", report.review_return, name="review_return"),

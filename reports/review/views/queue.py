@@ -15,7 +15,9 @@ from reports.choices import (
     OrgKind,
     SchoolType,
 )
+from reports.models import AnalysisResult
 from reports.review.access import require_staff
+from reports.review.copies import source_names
 from reports.review.queries import (
     ANY_FLAG,
     FLAG_FILTERS,
@@ -102,8 +104,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     clean = set(
         clean_waiting(base.filter(pk__in=[r.pk for r in page])).values_list("pk", flat=True)
     )
+    sources = source_names(
+        AnalysisResult.objects.all(), [r.latest_version_id for r in page if r.copied]
+    )
     for report in page:
-        report.flag_badges = flag_badges(report.flags or {}, report.copied)
+        named = sources.get(report.latest_version_id, [])
+        report.flag_badges = flag_badges(report.flags or {}, report.copied, named)
         report.bulk_ok = report.pk in clean
     counts = state_counts(base, now)
     context.update(

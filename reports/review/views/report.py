@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,6 +29,7 @@ from reports.review.access import (
     reviewable_report,
     visible_report,
 )
+from reports.review.copies import copied_from, copies_of, side_by_side
 from reports.review.diff import resubmission_diff
 from reports.review.forms import ApproveForm, ReopenForm, ReturnForm
 from reports.review.highlight import flag_list, highlight
@@ -132,6 +133,7 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
         "section_titles": {s["key"]: s["title"] for s in campaign.sections},
         "diff": resubmission_diff(report, shown, versions) if shown else None,
         "can_act": reviewer,
+        "copied_from": copied_from(request.user, report),
         "can_start": acting and report.state == ReportState.SUBMITTED,
         "holder": holder_of(report),
         "approve_form": forms_.get("approve_form")
@@ -288,3 +290,26 @@ def review_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         "review/feedback.html",
         {"report": report, "rows": rows, "is_staff": is_bureau_staff(request.user)},
     )
+
+
+@require_GET
+@login_required
+def review_copies(request: HttpRequest, pk: int) -> HttpResponse:
+    """The side-by-side view of one copy source: every shared passage aligned, then both
+    texts (the other school's only if this reviewer may see that report)."""
+    report = visible_report(request, pk)
+    require_staff(request)
+    versions = list(report.versions.order_by("number"))
+    wanted = request.GET.get("v", "")
+    shown = next((v for v in versions if wanted.isdecimal() and v.number == int(wanted)), None)
+    shown = shown or (versions[-1] if versions else None)
+    analysis = _analysis(shown)
+    view = side_by_side(
+        request.user,
+        shown.text if shown else "",
+        copies_of(analysis),
+        request.GET.get("source", ""),
+    )
+    if view is None or not view["pairs"]:
+        raise Http404
+    return render(request, "review/copies.html", {"report": report, "shown": shown, **view})
