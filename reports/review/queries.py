@@ -123,8 +123,10 @@ def flag_badges(
     """The queue's flags in Chinese; 雷同 names its source(s) (``copies.source_names``)."""
     badges = []
     if copied:
-        named = f"：与{sources[0]}" + (f"等 {len(sources)} 处" if len(sources) > 1 else "")
-        badges.append(f"雷同 {copied * 100:.0f}%" + (named if sources else ""))
+        named = ""
+        if sources:
+            named = f"：与{sources[0]}" + (f"等 {len(sources)} 处" if len(sources) > 1 else "")
+        badges.append(f"雷同 {copied * 100:.0f}%{named}")
     if flags.get("placeholders"):
         badges.append(f"模板空白 {flags['placeholders']}")
     if flags.get("contradictions"):
