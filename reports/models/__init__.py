@@ -21,6 +21,7 @@ from reports.models.operations import (
     ReminderSent,
 )
 from reports.models.reports import (
+    ApprovalBatch,
     Attachment,
     RectificationItem,
     Report,
@@ -32,6 +33,7 @@ from reports.models.reports import (
 
 __all__ = [
     "AnalysisResult",
+    "ApprovalBatch",
     "Attachment",
     "AuditEvent",
     "Campaign",

@@ -20,7 +20,7 @@ from reports.models import (
     Report,
     User,
 )
-from reports.rules import NotAllowed, WorkflowError, can_edit
+from reports.rules import NotAllowed, WorkflowError, can_edit, return_scope
 from reports.selectors import previous_report
 
 
@@ -113,6 +113,9 @@ def report_save_draft(
         if _holds(report, sections, indicator_values, checklist_answers):
             return report  # the same text saved twice (autosave and 提交, two tabs): no conflict
         raise EditConflict(report)
+    sections, indicator_values, checklist_answers = _within_return_scope(
+        report, sections, indicator_values, checklist_answers
+    )
     changed = False
     for field, value in (
         ("sections", sections),
@@ -133,6 +136,28 @@ def _holds(report: Report, *values: dict[str, Any] | None) -> bool:
     fields = (report.sections, report.indicator_values, report.checklist_answers)
     pairs = zip(values, fields, strict=True)
     return all(value is None or value == stored for value, stored in pairs)
+
+
+def _within_return_scope(
+    report: Report,
+    sections: dict[str, str] | None,
+    values: dict[str, Any] | None,
+    answers: dict[str, dict[str, str]] | None,
+) -> tuple[dict[str, str] | None, dict[str, Any] | None, dict[str, dict[str, str]] | None]:
+    """A return that named sections reopened only those (and the indicators it named):
+    whatever was posted for the rest is ignored, so they stay exactly as submitted."""
+    scope = return_scope(report)
+    if scope is None:
+        return sections, values, answers
+    if sections is not None:
+        sections = {
+            **report.sections,
+            **{k: v for k, v in sections.items() if k in scope.sections},
+        }
+    if values is not None:
+        kept = {k: v for k, v in report.indicator_values.items() if k not in scope.indicators}
+        values = {**{k: v for k, v in values.items() if k in scope.indicators}, **kept}
+    return sections, values, None if answers is None else report.checklist_answers
 
 
 @transaction.atomic

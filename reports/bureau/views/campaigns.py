@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from reports.bureau.forms import CampaignForm
-from reports.choices import ReportState, Role
+from reports.choices import Role
+from reports.counts import STATE_COUNTS, state_counts
 from reports.models import Campaign
 from reports.rules import WorkflowError
 from reports.selectors import (
@@ -64,23 +65,15 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_bureau_staff(request.user):
         raise PermissionDenied
     reports = reports_visible_to(request.user).filter(campaign=campaign)
-    counts = {state: 0 for state in ReportState.values}
-    not_started = 0
-    late = 0
-    for state, revision, is_late in reports.values_list("state", "revision", "is_late"):
-        counts[state] += 1
-        not_started += state == ReportState.DRAFT and revision == 0
-        late += is_late
+    counts = state_counts(reports)  # the one definition every page shares
     can_manage = has_role(request.user, Role.ADMIN) and can_see_unit(request.user, campaign.issuer)
     return render(
         request,
         "bureau/campaign_detail.html",
         {
             "campaign": campaign,
-            "counts": [(ReportState(s).label, n) for s, n in counts.items()],
-            "not_started": not_started,
-            "late": late,
-            "total": sum(counts.values()),
+            "counts": [(key, label, counts[key]) for key, label in STATE_COUNTS],
+            "total": counts["total"],
             "can_manage": can_manage,
             "reports": reports.order_by("organization__path")[:500],
         },
