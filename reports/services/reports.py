@@ -59,6 +59,10 @@ def campaign_publish(*, campaign: Campaign, actor: User, request: HttpRequest | 
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status == CampaignStatus.CLOSED:
         raise WorkflowError("任务已关闭，不能再发布")
+    if campaign.status == CampaignStatus.DRAFT and campaign.deadline <= timezone.now():
+        raise WorkflowError(
+            "截止时间已经过去，发布后所有应报学校会立即成为“逾期未交”；请先修改截止时间再发布"
+        )
     campaign.status = CampaignStatus.PUBLISHED
     campaign.published_at = campaign.published_at or timezone.now()
     campaign.save(update_fields=["status", "published_at"])

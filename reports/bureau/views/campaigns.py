@@ -1,4 +1,5 @@
-"""填报任务: the list, creating a draft, its progress page, publishing, closing, the notice file."""
+"""填报任务: the list, creating and editing a draft, deleting it, its progress page, publishing,
+closing, the notice file."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from reports.bureau.forms import CampaignForm
-from reports.choices import ReportState, Role
+from reports.choices import CampaignStatus, ReportState, Role, SchoolType
 from reports.models import Campaign
 from reports.rules import WorkflowError
 from reports.selectors import (
@@ -25,6 +26,7 @@ from reports.selectors import (
     units_visible_to,
     user_unit,
 )
+from reports.services import campaigns as campaign_services
 from reports.services import reports as report_services
 
 
@@ -44,18 +46,74 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_create(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, Role.ADMIN):
         raise PermissionDenied
-    units = units_visible_to(request.user)
-    form = CampaignForm(request.POST or None, request.FILES or None, units=units)
+    return _campaign_form_page(request, Campaign())
+
+
+@login_required
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, pk)
+    if campaign.status != CampaignStatus.DRAFT:
+        messages.error(request, "任务已发布，不能再修改")
+        return redirect("campaign_detail", pk=pk)
+    return _campaign_form_page(request, campaign)
+
+
+def _campaign_form_page(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """The form for a new or a draft task; a valid notice file survives a refused submit."""
+    token = request.POST.get("notice_token", "")
+    pending = campaign_services.pending_notice_name(user=request.user, token=token)
+    form = CampaignForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=campaign,
+        units=units_visible_to(request.user),
+        pending_name=pending,
+    )
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)
-        campaign.issuer = user_unit(request.user) or campaign.target_unit
-        campaign.created_by = request.user
+        if campaign.pk is None:
+            campaign.issuer = user_unit(request.user) or campaign.target_unit
+            campaign.created_by = request.user
         campaign.sections = form.sections()
-        campaign.save()
-        form.save_m2m()
+        if pending and not form.new_upload():
+            campaign.notice_file = campaign_services.pending_notice_take(
+                user=request.user, token=token
+            )
+        try:
+            campaign_services.campaign_save(
+                campaign=campaign,
+                indicators=list(form.cleaned_data["indicators"]),
+                checklist_items=list(form.cleaned_data["checklist_items"]),
+                actor=request.user,
+                request=request,
+            )
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("campaign_detail", pk=campaign.pk)
         messages.success(request, "任务已保存为草稿，确认无误后请点击“发布”")
         return redirect("campaign_detail", pk=campaign.pk)
-    return render(request, "bureau/campaign_form.html", {"form": form})
+    if request.method == "POST" and (upload := form.new_upload()):
+        token = campaign_services.pending_notice_store(user=request.user, upload=upload)
+        pending = upload.name
+    return render(
+        request,
+        "bureau/campaign_form.html",
+        {"form": form, "campaign": campaign, "notice_token": token if pending else "",
+         "pending_name": pending},
+    )
+
+
+@require_POST
+@login_required
+def campaign_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, pk)
+    try:
+        campaign_services.campaign_delete(campaign=campaign, actor=request.user, request=request)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect("campaign_detail", pk=pk)
+    messages.success(request, f"草稿任务“{campaign.title}”已删除")
+    return redirect("campaign_list")
 
 
 @login_required
@@ -64,27 +122,35 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_bureau_staff(request.user):
         raise PermissionDenied
     reports = reports_visible_to(request.user).filter(campaign=campaign)
-    counts = {state: 0 for state in ReportState.values}
-    not_started = 0
-    late = 0
-    for state, revision, is_late in reports.values_list("state", "revision", "is_late"):
-        counts[state] += 1
-        not_started += state == ReportState.DRAFT and revision == 0
-        late += is_late
     can_manage = has_role(request.user, Role.ADMIN) and can_see_unit(request.user, campaign.issuer)
     return render(
         request,
         "bureau/campaign_detail.html",
         {
             "campaign": campaign,
-            "counts": [(ReportState(s).label, n) for s, n in counts.items()],
-            "not_started": not_started,
-            "late": late,
-            "total": sum(counts.values()),
+            **_progress(reports),
+            "school_types": [SchoolType(t).label for t in campaign.target_school_types],
+            "indicators": campaign.indicators.all(),
+            "checklist": campaign.checklist_items.all(),
             "can_manage": can_manage,
             "reports": reports.order_by("organization__path")[:500],
         },
     )
+
+
+def _progress(reports) -> dict:
+    """One set of counts that adds up to 应报: every report is in exactly one box.
+    逾期 is a property across the boxes, shown apart as "其中逾期"."""
+    boxes = {"not_started": 0, ReportState.DRAFT: 0}
+    boxes.update({s: 0 for s in ReportState.values if s != ReportState.DRAFT})
+    late = 0
+    for state, revision, is_late in reports.values_list("state", "revision", "is_late"):
+        started = not (state == ReportState.DRAFT and revision == 0)
+        boxes[state if started else "not_started"] += 1
+        late += is_late
+    labels = {"not_started": "未开始", ReportState.DRAFT: "填写中"}
+    counts = [(labels.get(key) or ReportState(key).label, n) for key, n in boxes.items()]
+    return {"counts": counts, "total": sum(boxes.values()), "late": late}
 
 
 @login_required
