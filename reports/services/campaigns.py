@@ -105,9 +105,7 @@ def campaign_save(
     campaign.indicators.set(indicators)
     campaign.checklist_items.set(checklist_items)
     after = _summary(campaign)
-    changed = {
-        k: {"from": before.get(k), "to": v} for k, v in after.items() if before.get(k) != v
-    }
+    changed = {k: {"from": before.get(k), "to": v} for k, v in after.items() if before.get(k) != v}
     audit_record(
         action="campaign_create" if creating else "campaign_edit",
         actor=actor,

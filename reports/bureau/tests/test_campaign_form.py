@@ -53,9 +53,8 @@ def test_the_notice_file_survives_a_refused_submit(world, login, tmp_path, setti
     token = first.context["notice_token"]
     # Another admin cannot claim the file with the same token.
     other = login(make_user("other-admin", world.county_a, Role.ADMIN))
-    assert "关于开展自查的通知.pdf" not in other.post(
-        "/campaigns/new/", {**create_payload(world, deadline=past_deadline()), "notice_token": token}
-    ).content.decode()
+    foreign = {**create_payload(world, deadline=past_deadline()), "notice_token": token}
+    assert "关于开展自查的通知.pdf" not in other.post("/campaigns/new/", foreign).content.decode()
     client = login(world.ada)
     client.post("/campaigns/new/", {**create_payload(world), "notice_token": token})
     campaign = Campaign.objects.get()
@@ -132,7 +131,7 @@ def test_the_task_page_shows_what_was_chosen_and_counts_that_add_up(world, login
     for item in campaign.checklist_items.all():
         assert item.text in page
     counts = page[page.index('id="campaign-counts"') : page.index("各项相加")]
-    assert ">应报</div><div class=\"fs-5\">2<" in counts
-    assert ">未开始</div><div class=\"fs-5\">1<" in counts
-    assert ">填写中</div><div class=\"fs-5\">1<" in counts
+    assert '>应报</div><div class="fs-5">2<' in counts
+    assert '>未开始</div><div class="fs-5">1<' in counts
+    assert '>填写中</div><div class="fs-5">1<' in counts
     assert counts.count(">草稿<") == 0 and page.count(">应报<") == 1

@@ -98,8 +98,12 @@ def _campaign_form_page(request: HttpRequest, campaign: Campaign) -> HttpRespons
     return render(
         request,
         "bureau/campaign_form.html",
-        {"form": form, "campaign": campaign, "notice_token": token if pending else "",
-         "pending_name": pending},
+        {
+            "form": form,
+            "campaign": campaign,
+            "notice_token": token if pending else "",
+            "pending_name": pending,
+        },
     )
 
 
