@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from reports.choices import CampaignStatus, ReportState, Role
+from reports.choices import CampaignStatus, RectificationStatus, ReportState, Role
 from reports.models import RectificationItem, Report, User
 from reports.selectors import user_role, user_unit
 
@@ -85,3 +85,15 @@ def can_review(user: User, report: Report) -> bool:
 def can_follow_up(user: User, item: RectificationItem) -> bool:
     """The reviewers who review the school's reports verify its rectification items."""
     return can_review(user, item.report)
+
+
+def can_update_rectification(user: User, item: RectificationItem) -> bool:
+    """The school's own submitters update its items at any time, until they are verified
+    (whatever the state of the report that raised them)."""
+    unit = user_unit(user)
+    return (
+        unit is not None
+        and unit.pk == item.organization_id
+        and user_role(user) == Role.SUBMITTER
+        and item.status != RectificationStatus.VERIFIED
+    )

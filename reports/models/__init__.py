@@ -20,6 +20,7 @@ from reports.models.operations import (
     Notification,
     ReminderSent,
 )
+from reports.models.rectification import RectificationEvent, evidence_path
 from reports.models.reports import (
     Attachment,
     RectificationItem,
@@ -44,6 +45,7 @@ __all__ = [
     "Membership",
     "Notification",
     "Organization",
+    "RectificationEvent",
     "RectificationItem",
     "ReferenceText",
     "ReminderSent",
@@ -53,5 +55,6 @@ __all__ = [
     "User",
     "attachment_path",
     "default_sections",
+    "evidence_path",
     "join_sections",
 ]

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reports.bureau.forms import CampaignForm
@@ -183,6 +184,12 @@ def _managed_campaign(request: HttpRequest, pk: int) -> Campaign:
 @login_required
 def campaign_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
+    if campaign.status == CampaignStatus.DRAFT and campaign.deadline <= timezone.now():
+        messages.error(
+            request,
+            "截止时间已经过去，发布后所有应报学校会立即成为“逾期未交”；请先修改截止时间再发布",
+        )
+        return redirect("campaign_detail", pk=pk)
     try:
         count = report_services.campaign_publish(
             campaign=campaign, actor=request.user, request=request
