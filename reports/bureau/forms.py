@@ -79,6 +79,8 @@ class CampaignForm(forms.ModelForm):
             "target_school_types",
             "opens_at",
             "deadline",
+            "doc_number",
+            "main_recipient",
             "indicators",
             "checklist_items",
         ]
