@@ -133,6 +133,7 @@ def add_table(
         for cell, value in zip(row.cells, values, strict=True):
             _cell_text(cell, "" if value is None else _fmt(value))
     for index, width in enumerate(widths):
+        table.columns[index].width = Cm(width)  # w:gridCol, which LibreOffice follows
         for cell in table.columns[index].cells:
             cell.width = Cm(width)
     return table

@@ -49,7 +49,7 @@ HEADINGS = [
     "四、需要关注的学校",
     "五、下一步工作建议",
 ]
-INDICATOR_WIDTHS = [4.3, 1.3, 1.3, 1.3, 1.3, 2.2, 1.3, 1.3, 1.3]  # cm, 15.6 in all
+INDICATOR_WIDTHS = [4.2, 1.2, 1.3, 1.2, 1.2, 2.3, 1.2, 1.3, 1.7]  # cm, 15.6 in all
 INDICATOR_HEADERS = [
     "指标",
     "填报学校数",
