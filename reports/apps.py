@@ -11,9 +11,18 @@ class ReportsConfig(AppConfig):
         # The one place receivers are connected (imports here: the app registry must be ready).
         # After a submission commits, the analysis is queued and the reviewers are notified;
         # importing ``checks`` registers the start-up checks (no static manifest, no serving).
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete
 
-        from reports import checks, copyindex, events, notifications, tasks  # noqa: F401
+        from reports import (  # noqa: F401
+            checks,
+            copyindex,
+            events,
+            middleware,
+            notifications,
+            security_audit,
+            tasks,
+        )
         from reports.models import ReferenceText
 
         events.version_submitted.connect(
@@ -28,4 +37,9 @@ class ReportsConfig(AppConfig):
             copyindex.on_reference_deleted,
             sender=ReferenceText,
             dispatch_uid="reports.copyindex.on_reference_deleted",
+        )
+        # Logins, passwords, accounts, roles and admin-site edits → the audit log.
+        security_audit.connect_receivers()
+        user_logged_in.connect(
+            middleware.on_login_start_session, dispatch_uid="reports.middleware.start_session"
         )
