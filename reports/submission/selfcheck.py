@@ -18,6 +18,7 @@ from typing import Any
 
 from reports.models import Report
 from reports.pipeline import draft_analysis
+from reports.rules import return_scope
 
 KIND_TITLES = {
     "overview": "基本情况",
@@ -121,7 +122,18 @@ def findings(report: Report) -> list[Finding]:
         field = f"section_{key}"
         message = f"“{titles.get(field, key)}”与本校上一次提交的文字完全相同"
         listed.append(Finding("与上次相同", message, field))
-    return listed
+    return _within_return_scope(report, listed)
+
+
+def _within_return_scope(report: Report, listed: list[Finding]) -> list[Finding]:
+    """After a return that named sections, only what the school may still change: a finding
+    in a section the reviewer left as submitted cannot be acted on, and the reviewer has
+    already seen it."""
+    scope = return_scope(report)
+    if scope is None:
+        return listed
+    open_fields = {f"section_{key}" for key in scope.sections}
+    return [finding for finding in listed if finding.field in open_fields]
 
 
 def _plain(value: Any) -> str:

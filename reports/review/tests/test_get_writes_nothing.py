@@ -52,9 +52,8 @@ def test_a_reviewer_crawling_every_review_page_changes_nothing(world, login):
     report_open_review(report_id=again.pk, reviewer=world.rita)
     report_return(report_id=again.pk, reviewer=world.rita, version_number=1, comment="请补充")
     resubmit(again, world.amy, "问题一。问题二。")
+    client = login(world.rita)  # signing in is audited; reading afterwards must not be
     before = _snapshot()
-
-    client = login(world.rita)
     seen = _crawl(client, f"/review/?campaign={campaign.pk}")
 
     assert f"/review/reports/{fresh.pk}/" in seen
