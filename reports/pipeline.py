@@ -20,9 +20,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from reports import copyindex
+from reports import copyindex, peers
 from reports.analysis import ANALYZER_VERSION, analysis_to_dict, analyze
-from reports.analysis.copies import copied_share
+from reports.analysis.anomalies import find_anomalies
+from reports.analysis.copies import CopyIndex, copied_share
+from reports.analysis.names import find_other_names
 from reports.choices import AnalysisState
 from reports.models import AnalysisResult, IndicatorDefinition, ReferenceText, ReportVersion
 
@@ -31,6 +33,10 @@ log = logging.getLogger(__name__)
 # A report counts as "copied" (雷同) in queues, dashboards and exports from this share of its
 # text on: template sentences every school shares should not flag everyone.
 COPIED_SHARE_FLAG = 0.2
+# 照搬上期 from this share of the text found word for word in the school's previous report:
+# a report that keeps last term's paragraphs on the school's own measures is normal, one
+# that is mostly last term's text has not looked at this term.
+SELF_COPY_FLAG = 0.5
 
 
 def run_analysis(version_id: int, *, force: bool = False) -> AnalysisResult:
@@ -98,6 +104,7 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
         {**c, "label": labels_by_code.get(c["indicator"], c["indicator"])}
         for c in contradictions(payload["numbers"], text, version.indicator_values)
     ]
+    payload.update(reviewer_checks(version, labels_by_code))
     share = copied_share(text, matches)
     flags = {
         "copied_share": share,
@@ -111,8 +118,57 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
         "contradictions": len(payload["contradictions"]),
         "burden_signals": len(payload["burden_signals"]),
         "missing_sections": len(analysis.missing_kinds),
+        "gaps": len(payload.get("gaps") or []),
+        "other_names": len(payload["other_names"]),
+        "anomalies": len(payload["anomalies"]),
+        "self_copy_share": payload["self_copy"]["share"],
+        "self_copy": payload["self_copy"]["share"] >= SELF_COPY_FLAG,
     }
     return payload, flags
+
+
+def reviewer_checks(version: ReportVersion, labels: dict[str, str]) -> dict[str, Any]:
+    """The checks that compare the report with its context: another unit's name left in
+    the text (套用他校), form figures far from the previous period or the county (数据异常),
+    last period's text carried over (照搬上期). Payload keys ``other_names``,
+    ``anomalies``, ``self_copy``."""
+    text = version.text
+    school = version.report.organization
+    other_names = [
+        {"start": f.start, "end": f.end, "name": f.name, "clause": f.clause}
+        for f in find_other_names(text, peers.other_unit_names(school))
+    ]
+    previous = peers.previous_version(version)
+    before = previous.indicator_values if previous else {}
+    anomalies = [
+        {
+            "indicator": a.indicator,
+            "label": labels.get(a.indicator, a.indicator),
+            "kind": a.kind,
+            "value": _plain(a.value),
+            "previous": _plain(a.previous),
+            "median": _plain(a.median),
+            "period": previous.report.campaign.period if previous else "",
+        }
+        for a in find_anomalies(version.indicator_values, before, peers.peer_values(version))
+    ]
+    self_copy: dict[str, Any] = {"share": 0.0, "spans": [], "period": ""}
+    if previous is not None:
+        index = CopyIndex()
+        index.add("previous", previous.text)
+        found = index.query(text)
+        self_copy = {
+            "share": copied_share(text, found),
+            "spans": [{"start": m.start, "end": m.end} for m in found],
+            "period": previous.report.campaign.period,
+        }
+    return {"other_names": other_names, "anomalies": anomalies, "self_copy": self_copy}
+
+
+def _plain(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 2)
 
 
 def _source_labels(sources: set[str]) -> dict[str, str]:
@@ -140,6 +196,10 @@ def risk_score(flags: dict[str, Any]) -> int:
         + 10 * min(flags["contradictions"], 5)
         + 5 * min(flags["residue"], 4)
         + 5 * flags["missing_sections"]
+        + 10 * min(flags.get("gaps", 0), 3)
+        + 20 * min(flags.get("other_names", 0), 2)
+        + 10 * min(flags.get("anomalies", 0), 3)
+        + 30 * bool(flags.get("self_copy"))
     )
 
 
