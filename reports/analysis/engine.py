@@ -27,7 +27,10 @@ __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict
 #: "4": issue 19 — heading tree with inherited kinds (``headings``), figures without time
 #: phrases/titles/chrome and with their noun, more mask shapes, the 缺数字 ``gaps`` pass,
 #: residue as its own pass (paywall chrome, repeated page titles) ignored by the others
-ANALYZER_VERSION = "4"
+#: "5": issue 19 (second half) — the pipeline stores ``other_names`` (套用他校),
+#: ``anomalies`` (数据异常), ``self_copy`` (照搬上期) and the flags ``gaps``, ``other_names``,
+#: ``anomalies``, ``self_copy``
+ANALYZER_VERSION = "5"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
 RESIDUE_GENRE_SHARE = 0.3
