@@ -23,7 +23,8 @@ from django.utils import timezone
 from reports import copyindex, peers
 from reports.analysis import ANALYZER_VERSION, analysis_to_dict, analyze
 from reports.analysis.anomalies import find_anomalies
-from reports.analysis.copies import CopyIndex, copied_share
+from reports.analysis.boilerplate import drop_boilerplate, own_share
+from reports.analysis.copies import CopyIndex
 from reports.analysis.names import find_other_names
 from reports.choices import AnalysisState
 from reports.models import AnalysisResult, IndicatorDefinition, ReferenceText, ReportVersion
@@ -85,7 +86,10 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     payload = analysis_to_dict(analysis)
     payload["missing_kinds"] = analysis.missing_kinds
     payload["problems"], payload["measures"] = analysis.problems, analysis.measures
-    matches = copyindex.check_and_index(version)
+    # Quoting policy documents is not copying: matches need a sentence's worth of text
+    # outside the phrase library and outside what many schools in several counties share.
+    found, common = copyindex.check_index_and_boilerplate(version)
+    matches = drop_boilerplate(text, found, extra=common)
     labels = _source_labels({m.source for m in matches})
     payload["copies"] = [
         {
@@ -105,7 +109,7 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
         for c in contradictions(payload["numbers"], text, version.indicator_values)
     ]
     payload.update(reviewer_checks(version, labels_by_code))
-    share = copied_share(text, matches)
+    share = own_share(text, matches, extra=common)
     flags = {
         "copied_share": share,
         "copies": len(matches),
@@ -156,9 +160,9 @@ def reviewer_checks(version: ReportVersion, labels: dict[str, str]) -> dict[str,
     if previous is not None:
         index = CopyIndex()
         index.add("previous", previous.text)
-        found = index.query(text)
+        found = drop_boilerplate(text, index.query(text))
         self_copy = {
-            "share": copied_share(text, found),
+            "share": own_share(text, found),
             "spans": [{"start": m.start, "end": m.end} for m in found],
             "period": previous.report.campaign.period,
         }

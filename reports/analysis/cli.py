@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from .boilerplate import drop_boilerplate
 from .copies import CopyIndex
 from .engine import analysis_to_dict, analyze
 from .text import decode_bytes
@@ -58,7 +59,7 @@ def analyze_files(
                 "source_end": c.source_end,
                 "similarity": round(c.similarity, 3),
             }
-            for c in index.query(t, exclude_source=p)
+            for c in drop_boilerplate(t, index.query(t, exclude_source=p))
         ]
         out.append(d)
     return out

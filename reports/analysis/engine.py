@@ -29,7 +29,9 @@ __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict
 #: residue as its own pass (paywall chrome, repeated page titles) ignored by the others
 #: "5": issue 19 (second half) — the pipeline stores ``other_names`` (套用他校),
 #: ``anomalies`` (数据异常), ``self_copy`` (照搬上期) and the flags ``gaps``, ``other_names``,
-#: ``anomalies``, ``self_copy``
+#: ``anomalies``, ``self_copy``; copies need 20 characters outside the policy phrase library
+#: (boilerplate.py) and outside passages many schools in several counties share, and the
+#: copied share counts only those characters
 ANALYZER_VERSION = "5"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
