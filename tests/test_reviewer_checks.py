@@ -95,3 +95,22 @@ def test_an_old_result_without_the_new_keys_still_renders(world, login):
     )
     response = login(world.rita).get(f"/review/reports/{report.pk}/")
     assert response.status_code == 200 and "没有发现需要特别注意的地方" in response.content.decode()
+
+
+def test_an_off_topic_report_names_its_other_paragraphs_on_the_review_page(world, login):
+    from tests.analysis.test_topic_genre import HALF_RELEVANT_SPEECH
+
+    campaign = make_campaign(world)
+    report = Report.objects.get(campaign=campaign, organization=world.school_a1)
+    content = complete_content()
+    content["sections"] = {
+        "achievements": HALF_RELEVANT_SPEECH,
+        "problems": "部分乡镇经费缺口较大。",
+        "next_steps": "继续推进校舍标准化建设。",
+    }
+    fill(report, world.alice, content)
+    result = run_analysis(report_submit(report_id=report.pk, actor=world.alice).pk)
+    assert result.flags["off_topic"]
+    page = login(world.rita).get(f"/review/reports/{report.pk}/").content.decode()
+    assert "的段落讲本次任务的主题" in page and "“近年来，全县累计投入教育经费" in page
+    assert '<mark class="mark-off-topic" title="与本次任务主题无关的段落">近年来' in page

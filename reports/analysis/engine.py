@@ -31,7 +31,8 @@ __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict
 #: ``anomalies`` (数据异常), ``self_copy`` (照搬上期) and the flags ``gaps``, ``other_names``,
 #: ``anomalies``, ``self_copy``; copies need 20 characters outside the policy phrase library
 #: (boilerplate.py) and outside passages many schools in several counties share, and the
-#: copied share counts only those characters
+#: copied share counts only those characters; topic as the share of paragraphs on topic with
+#: the off-topic paragraphs named (``topic.paragraphs_on/off``, ``topic.off_paragraphs``)
 ANALYZER_VERSION = "5"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
@@ -82,7 +83,7 @@ def analyze(
         clean_text = _blank(text, residue_spans)
         clean_folded = _blank(folded, residue_spans)
     weights = domain_weights(clean_folded)
-    topic_score = score_topic(clean_folded, topic, weights)
+    topic_score = score_topic(clean_folded, topic, weights, text)
     genre = detect_genre(folded)
     stripped = len(text.strip())
     if residue and stripped:

@@ -53,6 +53,8 @@ def _spans(text: str, result: dict[str, Any]) -> list[Span]:
         add(item, "mark-gap", "缺数字：量词前没有写数字")
     for item in result.get("other_names") or []:
         add(item, "mark-other-name", f"其他单位的名称：{item.get('name', '')}")
+    for item in (result.get("topic") or {}).get("off_paragraphs") or []:
+        add(item, "mark-off-topic", "与本次任务主题无关的段落")
     self_copy = result.get("self_copy") or {}
     for item in self_copy.get("spans") or []:
         add(item, "mark-self-copy", "与本校上期报告相同")
@@ -211,6 +213,26 @@ def _span_entries(text: str, result: dict[str, Any]) -> list[dict[str, str]]:
     return items
 
 
+def _off_topic(text: str, topic: dict[str, Any]) -> dict[str, str]:
+    """离题 with the share of paragraphs on the task's topic and the others quoted."""
+    off = topic.get("off_paragraphs") or []
+    if not off:
+        return {
+            "css": "",
+            "label": "离题",
+            "text": "报告内容与本次任务的主题关联很弱，可能交错了材料",
+        }
+    shown = _listed([_quote(text, p) for p in off])
+    if int(topic.get("paragraphs_off") or 0) > len(off):
+        shown += f"等 {topic['paragraphs_off']} 段"
+    return {
+        "css": "mark-off-topic",
+        "label": "离题",
+        "text": f"只有 {_percent(topic.get('score'))} 的段落讲本次任务的主题；"
+        f"{shown}讲的是其他工作，可能交错了材料",
+    }
+
+
 def flag_list(text: str, analysis: AnalysisResult | None) -> list[dict[str, str]]:
     """One entry per flag kind, with its count and its evidence, for the side panel."""
     if analysis is None or analysis.state != AnalysisState.DONE:
@@ -218,9 +240,7 @@ def flag_list(text: str, analysis: AnalysisResult | None) -> list[dict[str, str]
     result, flags = analysis.result or {}, analysis.flags or {}
     items = _span_entries(text, result)
     if flags.get("off_topic"):
-        items.append(
-            {"css": "", "label": "离题", "text": "报告内容与本次任务的主题关联很弱，可能交错了材料"}
-        )
+        items.append(_off_topic(text, result.get("topic") or {}))
     if flags.get("not_report"):
         genre = flags.get("genre") or result.get("genre") or ""
         items.append(

@@ -58,7 +58,14 @@ def test_analyze_files_contract_and_copies_between_files(tmp_path: Path):
     assert [d["path"] for d in out] == [str(a), str(b)]
     for d in out:
         assert list(d) == KEYS
-        assert set(d["topic"]) == {"code", "score", "off_topic"}
+        assert set(d["topic"]) == {
+            "code",
+            "score",
+            "off_topic",
+            "paragraphs_on",
+            "paragraphs_off",
+            "off_paragraphs",
+        }
         assert all(set(c) == {"code", "label", "mentioned"} for c in d["checklist"])
     _check_spans(out[0], a_text)
     b_decoded = decode_bytes(b.read_bytes())
