@@ -31,6 +31,7 @@ report).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 __all__ = ["GENRES", "TopicScore", "detect_genre", "domain_weights", "score_topic"]
@@ -280,23 +281,16 @@ def score_topic(
     """Score ``folded`` for the preset ``topic`` (unknown presets score 0, off-topic).
     ``text`` (same length as ``folded``) is where the named paragraphs are quoted from."""
     on, off, named = 0, 0, []
-    for m in _PARAGRAPH_RE.finditer(folded):
-        domain = _paragraph_domain(m.group(), topic)
+    source = text if text is not None and len(text) == len(folded) else folded
+    for start, end, para_weights in _paragraph_weights(folded):
+        domain = _paragraph_domain(para_weights, topic)
         if domain == topic:
             on += 1
         elif domain is not None:
             off += 1
             if len(named) < NAMED_PARAGRAPHS:
-                source = text if text is not None and len(text) == len(folded) else folded
-                start, end = m.start(), m.end()
-                named.append(
-                    {
-                        "start": start,
-                        "end": end,
-                        "text": source[start : start + 40],
-                        "domain": domain,
-                    }
-                )
+                quote = source[start : start + 40]
+                named.append({"start": start, "end": end, "text": quote, "domain": domain})
     if weights is None:
         weights = domain_weights(folded)
     total = sum(weights.values())
@@ -314,10 +308,26 @@ def score_topic(
 _PARAGRAPH_RE = re.compile(r"[^\n]*\S[^\n]*")
 
 
-def _paragraph_domain(paragraph: str, topic: str) -> str | None:
+def _paragraph_weights(folded: str) -> list[tuple[int, int, dict[str, float]]]:
+    """Each non-blank line with its domain weights, from one regex pass over the text."""
+    spans = [(m.start(), m.end()) for m in _PARAGRAPH_RE.finditer(folded)]
+    lowered = folded.lower()
+    if len(lowered) != len(folded):  # a character whose lower case is longer: line by line
+        return [(a, b, domain_weights(folded[a:b])) for a, b in spans]
+    starts = [a for a, _ in spans]
+    weights: list[dict[str, float]] = [{} for _ in spans]
+    for m in _KW_RE.finditer(lowered):
+        i = bisect_right(starts, m.start()) - 1
+        if i < 0 or m.start() >= spans[i][1]:
+            continue
+        for dom, v in _KW_WEIGHTS[m.group()].items():
+            weights[i][dom] = weights[i].get(dom, 0.0) + v
+    return [(a, b, w) for (a, b), w in zip(spans, weights, strict=True) if w]
+
+
+def _paragraph_domain(weights: dict[str, float], topic: str) -> str | None:
     """``topic`` when the paragraph is about it, another domain when that one clearly
     weighs more, None when it says nothing either way."""
-    weights = domain_weights(paragraph)
     own = weights.get(topic, 0.0)
     other, other_weight = max(
         ((d, w) for d, w in weights.items() if d != topic), key=lambda dw: dw[1], default=("", 0.0)
