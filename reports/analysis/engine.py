@@ -18,7 +18,7 @@ from .sections import Section, find_structure, missing_kinds
 from .signals import BurdenSignal, find_signals
 from .summary import summarise
 from .text import fold
-from .topic import TopicScore, detect_genre, domain_weights, score_topic
+from .topic import TopicScore, detect_genre, score_topic
 
 __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict", "analyze"]
 
@@ -82,8 +82,7 @@ def analyze(
     if residue_spans:
         clean_text = _blank(text, residue_spans)
         clean_folded = _blank(folded, residue_spans)
-    weights = domain_weights(clean_folded)
-    topic_score = score_topic(clean_folded, topic, weights, text)
+    topic_score = score_topic(clean_folded, topic, text=text)
     genre = detect_genre(folded)
     stripped = len(text.strip())
     if residue and stripped:

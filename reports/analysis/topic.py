@@ -282,7 +282,13 @@ def score_topic(
     ``text`` (same length as ``folded``) is where the named paragraphs are quoted from."""
     on, off, named = 0, 0, []
     source = text if text is not None and len(text) == len(folded) else folded
-    for start, end, para_weights in _paragraph_weights(folded):
+    paragraphs = _paragraph_weights(folded)
+    if weights is None:  # the whole text's weights are the paragraphs' summed: one pass
+        weights = dict.fromkeys(_LEX, 0.0)
+        for _a, _b, para_weights in paragraphs:
+            for dom, v in para_weights.items():
+                weights[dom] += v
+    for start, end, para_weights in paragraphs:
         domain = _paragraph_domain(para_weights, topic)
         if domain == topic:
             on += 1
@@ -291,8 +297,6 @@ def score_topic(
             if len(named) < NAMED_PARAGRAPHS:
                 quote = source[start : start + 40]
                 named.append({"start": start, "end": end, "text": quote, "domain": domain})
-    if weights is None:
-        weights = domain_weights(folded)
     total = sum(weights.values())
     own = weights.get(topic, 0.0)
     whole = round(min(1.0, own / max(total, FLOOR)), 3) if total else 0.0
