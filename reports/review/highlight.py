@@ -137,80 +137,68 @@ def _anomaly(item: dict[str, Any]) -> str:
     return f"{label}：填 {item.get('value')}，全县各校的中位数为 {item.get('median')}"
 
 
-def _span_entries(text: str, result: dict[str, Any]) -> list[dict[str, str]]:
-    items: list[dict[str, str]] = []
+#: flags whose evidence is a list of quoted spans: (result key, css, label, explanation)
+QUOTED_KINDS = (
+    ("placeholders", "mark-placeholder", "模板空白", "是没有填写的模板占位符，报告可能未写完"),
+    ("gaps", "mark-gap", "缺数字", "处量词前没有写数字（如“开展了次检查”），数字可能漏填"),
+    ("residue", "mark-residue", "网页残留", "像是从范文网站复制时带入的文字"),
+    (
+        "burden_signals",
+        "mark-signal",
+        "形式主义迹象",
+        "描述的做法正是减负政策禁止的（留痕、台账、展板等）",
+    ),
+)
+
+
+def _copy_entries(text: str, result: dict[str, Any]) -> list[dict[str, str]]:
+    """雷同 (one entry, every source quoted) and 照搬上期."""
+    items = []
     copies = result.get("copies") or []
     if copies:
         quotes = [
             f"{_quote(text, c)}（{_source(c)}，{_percent(c.get('similarity'))}）" for c in copies
         ]
-        items.append(
-            _entry(
-                "mark-copy",
-                "雷同",
-                len(copies),
-                f"{_listed(quotes)}与其他报告相同或高度相似，请核实是否照抄",
-            )
-        )
+        explain = f"{_listed(quotes)}与其他报告相同或高度相似，请核实是否照抄"
+        items.append(_entry("mark-copy", "雷同", len(copies), explain))
     self_copy = result.get("self_copy") or {}
     if self_copy.get("share", 0) >= SELF_COPY_FLAG:
         period = f"（{self_copy['period']}）" if self_copy.get("period") else ""
-        items.append(
-            _entry(
-                "mark-self-copy",
-                "照搬上期",
-                1,
-                f"报告 {_percent(self_copy['share'])} 的文字与本校上期{period}报告相同，"
-                "可能没有按本期情况填写",
-            )
+        explain = (
+            f"报告 {_percent(self_copy['share'])} 的文字与本校上期{period}报告相同，"
+            "可能没有按本期情况填写"
         )
-    for key, css, label, explain in (
-        ("placeholders", "mark-placeholder", "模板空白", "是没有填写的模板占位符，报告可能未写完"),
-        ("gaps", "mark-gap", "缺数字", "处量词前没有写数字（如“开展了次检查”），数字可能漏填"),
-        ("residue", "mark-residue", "网页残留", "像是从范文网站复制时带入的文字"),
-        (
-            "burden_signals",
-            "mark-signal",
-            "形式主义迹象",
-            "描述的做法正是减负政策禁止的（留痕、台账、展板等）",
-        ),
-    ):
+        items.append(_entry("mark-self-copy", "照搬上期", 1, explain))
+    return items
+
+
+def _context_entries(result: dict[str, Any]) -> list[dict[str, str]]:
+    """套用他校, 数字矛盾 and 数据异常: what the report says against its context."""
+    items = []
+    names = result.get("other_names") or []
+    if names:
+        quotes = [f"“{n.get('name', '')}”" for n in names]
+        explain = f"正文出现其他单位的名称{_listed(quotes)}，可能套用了别校的材料"
+        items.append(_entry("mark-other-name", "套用他校", len(names), explain))
+    contradictions = result.get("contradictions") or []
+    if contradictions:
+        explain = "；".join(_contradiction(c) for c in contradictions) + "，两者不一致"
+        items.append(_entry("mark-contradiction", "数字矛盾", len(contradictions), explain))
+    anomalies = result.get("anomalies") or []
+    if anomalies:
+        explain = "；".join(_anomaly(a) for a in anomalies) + "，变化或差距过大，请核实填写是否有误"
+        items.append(_entry("", "数据异常", len(anomalies), explain))
+    return items
+
+
+def _span_entries(text: str, result: dict[str, Any]) -> list[dict[str, str]]:
+    items = _copy_entries(text, result)
+    for key, css, label, explain in QUOTED_KINDS:
         found = result.get(key) or []
         if found:
             quotes = [_quote(text, item) for item in found]
             items.append(_entry(css, label, len(found), _listed(quotes) + explain))
-    names = result.get("other_names") or []
-    if names:
-        quotes = [f"“{n.get('name', '')}”" for n in names]
-        items.append(
-            _entry(
-                "mark-other-name",
-                "套用他校",
-                len(names),
-                f"正文出现其他单位的名称{_listed(quotes)}，可能套用了别校的材料",
-            )
-        )
-    contradictions = result.get("contradictions") or []
-    if contradictions:
-        items.append(
-            _entry(
-                "mark-contradiction",
-                "数字矛盾",
-                len(contradictions),
-                "；".join(_contradiction(c) for c in contradictions) + "，两者不一致",
-            )
-        )
-    anomalies = result.get("anomalies") or []
-    if anomalies:
-        items.append(
-            _entry(
-                "",
-                "数据异常",
-                len(anomalies),
-                "；".join(_anomaly(a) for a in anomalies) + "，变化或差距过大，请核实填写是否有误",
-            )
-        )
-    return items
+    return items + _context_entries(result)
 
 
 def _off_topic(text: str, topic: dict[str, Any]) -> dict[str, str]:
