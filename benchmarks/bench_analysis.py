@@ -35,7 +35,7 @@ from reports.analysis.sections import find_sections  # noqa: E402
 from reports.analysis.signals import find_signals  # noqa: E402
 from reports.analysis.summary import summarise  # noqa: E402
 from reports.analysis.text import fold  # noqa: E402
-from reports.analysis.topic import detect_genre, domain_weights, score_topic  # noqa: E402
+from reports.analysis.topic import detect_genre, score_topic  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus"
 
@@ -114,7 +114,7 @@ def main() -> int:
         t4 = time.perf_counter()
         find_residue(r, f)
         t5 = time.perf_counter()
-        score_topic(f, "shuangjian", domain_weights(f))
+        score_topic(f, "shuangjian")  # as analyze() calls it: one keyword pass
         t6 = time.perf_counter()
         detect_genre(f)
         t7 = time.perf_counter()

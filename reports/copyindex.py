@@ -33,7 +33,8 @@ import numpy as np
 from django.db import connection, transaction
 
 from reports.analysis import copies
-from reports.models import CopyKey, IndexedVersion, ReferenceText, ReportVersion
+from reports.choices import OrgKind
+from reports.models import CopyKey, IndexedVersion, Organization, ReferenceText, ReportVersion
 
 REFERENCE_OWNER = 0
 
@@ -129,7 +130,15 @@ def index_version(
 
 
 def check_and_index(version: ReportVersion) -> list[copies.CopyMatch]:
-    """The pipeline's step: the version indexed, then the copies in it.
+    """The version indexed, then the copies in it (see ``check_index_and_boilerplate``)."""
+    return check_index_and_boilerplate(version)[0]
+
+
+def check_index_and_boilerplate(
+    version: ReportVersion,
+) -> tuple[list[copies.CopyMatch], list[tuple[int, int]]]:
+    """The pipeline's step: the version indexed, then the copies in it, and the spans of
+    its text that many schools in several counties share (``common_spans``).
 
     The text is fingerprinted once. Its keys are looked up before it is stored (a key other
     schools already hold ``PER_KEY`` times is not stored again), and once more after, among
@@ -146,7 +155,60 @@ def check_and_index(version: ReportVersion) -> list[copies.CopyMatch]:
         for key, found in _lookup(keys, owner_id, unseen_by=before).items():
             known = hits.setdefault(key, [])
             known.extend(hit for hit in found if hit not in known)
-    return copies.find_copies(version.text, lambda _keys: hits, _fetch, fps=fps)
+    matches = copies.find_copies(version.text, lambda _keys: hits, _fetch, fps=fps)
+    return matches, common_spans(fps, hits)
+
+
+#: document frequency: a fingerprint is boilerplate when the lookup finds it in this many
+#: schools' texts (the most a lookup returns: ``PER_KEY``) in at least ``DF_COUNTIES``
+#: counties — a passage many schools across counties share came from a common document,
+#: not from one of them. Within one county it may be the county's template: still a copy.
+DF_SCHOOLS = copies.PER_KEY
+DF_COUNTIES = 2
+
+
+def common_spans(
+    fps: copies.Fingerprints, hits: Mapping[int, Sequence[tuple[str, int]]]
+) -> list[tuple[int, int]]:
+    """Spans of the text whose fingerprints are boilerplate by document frequency."""
+    crowded = {k: h for k, h in hits.items() if len(h) >= DF_SCHOOLS}
+    if not crowded:
+        return []
+    version_ids = {int(s.split(":")[1]) for h in crowded.values() for s, _ in h if s[0] == "v"}
+    school_of = dict(
+        ReportVersion.objects.filter(pk__in=version_ids).values_list(
+            "pk", "report__organization__path"
+        )
+    )
+    county_ids = set(Organization.objects.filter(kind=OrgKind.COUNTY).values_list("pk", flat=True))
+    boiler = set()
+    for key, found in crowded.items():
+        paths = {school_of.get(int(s.split(":")[1])) for s, _ in found if s[0] == "v"} - {None}
+        counties = {_county(path, county_ids) for path in paths}
+        if len(paths) >= DF_SCHOOLS and len(counties) >= DF_COUNTIES:
+            boiler.add(key)
+    # Winnowing keeps one gram in every few: consecutive boilerplate fingerprints with no
+    # other fingerprint between them cover the text between them too.
+    spans: list[tuple[int, int]] = []
+    previous_boiler = False
+    for start, end, key in zip(fps.starts, fps.ends, fps.keys, strict=True):
+        if key not in boiler:
+            previous_boiler = False
+            continue
+        if previous_boiler and spans:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+        previous_boiler = True
+    return spans
+
+
+def _county(path: str, county_ids: set[int]) -> str:
+    """The county in a materialised path (the path itself when none is)."""
+    for part in path.strip("/").split("/"):
+        if part and int(part) in county_ids:
+            return part
+    return path
 
 
 def snapshot() -> str | None:

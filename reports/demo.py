@@ -5,13 +5,15 @@ The names are invented; no text here comes from the sample corpus.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from reports import catalogue
+from reports import catalogue, demo_texts
 from reports.choices import CampaignStatus, OrgKind, ReportState, Role, SchoolType
+from reports.demo_texts import DemoCase
 from reports.models import (
     Campaign,
     ChecklistItemDefinition,
@@ -183,106 +185,35 @@ DEMO_CHECKLIST = [
     "five_physical",
 ]
 
-_MEASURES = [
-    "学校成立了由校长任组长的“双减”工作领导小组，制定作业管理、课后服务等{n}项制度。",
-    "各年级建立作业公示制度，教研组每周集体研讨作业设计，推行分层作业和实践性作业。",
-    "课后服务每周开展{days}天，开设书法、篮球、科学实验等{clubs}个社团，学生自愿报名参加。",
-    "落实每天校内体育活动不少于{pe}分钟，大课间跑操和体育课相结合。",
-    "学生手机实行家长书面申请、校内统一保管，课堂上不使用手机。",
-    "通过家长会、家访和致家长一封信宣传“双减”政策，引导家长树立科学育儿观念。",
-]
-_PROBLEMS = [
-    "个别教师作业设计能力不足，分层作业质量参差不齐。",
-    "课后服务师资紧张，艺术类、科技类课程开设不够丰富。",
-    "部分家长仍存在焦虑情绪，课外自行给孩子增加练习。",
-    "学校场地有限，雨天体育活动难以保证时长。",
-]
-_NEXT = [
-    "加强作业设计培训，每学期开展一次作业设计评比，提高作业质量。",
-    "引进校外优质资源，拓展课后服务课程，满足学生多样化需求。",
-    "加强家校沟通，定期召开家长座谈会，缓解家长焦虑。",
-    "统筹安排室内体育活动，确保学生每天锻炼时间。",
-]
+# Which school shows which case (by school code; 青山县's schools are 4301011001…024). The
+# rest write their own reports and raise no flag: 有疑点 is a minority, each flag a true one.
+CURRENT_CASES = {
+    "4301011007": DemoCase.COPIED,
+    "4301011010": DemoCase.UNFINISHED,
+    "4301011013": DemoCase.OFF_TOPIC,
+    "4301011016": DemoCase.INCONSISTENT,
+    "4301011019": DemoCase.OTHER_SCHOOL,
+    "4301011022": DemoCase.SAME_AS_LAST,
+}
+PREVIOUS_CASES = {"4301011008": DemoCase.COPIED, "4301011011": DemoCase.UNFINISHED}
+#: the school COPIED copies from: the one submitted two places before it
+COPY_FROM_OFFSET = 2
+#: the INCONSISTENT school has about 670 pupils (its prose says so), typed 1313 in the form
+INCONSISTENT_ENROLMENT = (670, 1313)
 
 
-_WHO = ["学校", "我校", "校领导班子", "教导处", "各年级组", "班主任队伍", "教研组", "德育处"]
-_HOW = [
-    "认真梳理",
-    "持续完善",
-    "细化落实",
-    "统筹推进",
-    "定期检查",
-    "逐项对照",
-    "重新修订",
-    "专题研究",
-]
-_WHAT = [
-    "作业公示制度",
-    "课后服务课程安排",
-    "体育大课间方案",
-    "手机统一保管办法",
-    "学生睡眠管理要求",
-    "课外读物审核流程",
-    "家校沟通机制",
-    "分层作业设计",
-    "考试次数和成绩管理",
-    "教师课后服务轮值表",
-]
-_EFFECT = [
-    "，效果明显。",
-    "，家长反映良好。",
-    "，学生课业负担有所减轻。",
-    "，逐步形成了长效机制。",
-    "，每月在全校通报一次。",
-    "，纳入了教师年度考核。",
-    "，并在家长会上作了说明。",
-]
-
-
-_P = (
-    ["部分教师", "个别班级", "少数家长", "低年级", "毕业年级", "个别学科"],
-    [
-        "作业设计能力不足",
-        "课后服务课程单一",
-        "仍有焦虑情绪",
-        "作业总量偶有超标",
-        "体育活动时间难以保证",
-    ],
-    ["，在期中前后较为突出。", "，需要持续关注。", "，比上学期有所改善。", "，尚未完全解决。"],
-)
-_N = (
-    ["下一步将", "学校计划", "本学期内将", "我们将", "教导处将"],
-    [
-        "加强作业设计培训",
-        "引进校外优质资源",
-        "定期召开家长座谈会",
-        "统筹安排室内体育活动",
-        "调整课后服务课程",
-    ],
-    ["，确保取得实效。", "，每月检查一次。", "，由分管副校长负责。", "，争取年底前完成。"],
-)
-
-
-def _combine(rng, parts: tuple[list[str], ...]) -> str:
-    return "".join(rng.choice(part) for part in parts)
-
-
-def _own_sentence(rng) -> str:
-    """A sentence in the school's own words (combinatorial, so schools rarely coincide)."""
-    return rng.choice(_WHO) + rng.choice(_HOW) + rng.choice(_WHAT) + rng.choice(_EFFECT)
-
-
-def _demo_report_content(campaign, school, seed: int) -> dict:
-    """A plausible, generated report for one school (no corpus text)."""
-    import random
-
-    rng = random.Random(seed)
+def _school_values(school: Organization, term: int) -> dict:
+    """The school's form figures; enrolment moves a few per cent from term to term."""
+    rng = random.Random(int(school.code))
     enrolment = rng.randrange(300, 2400, 10)
-    students = int(enrolment * rng.uniform(0.8, 0.98))
+    if CURRENT_CASES.get(school.code) == DemoCase.INCONSISTENT:
+        enrolment = INCONSISTENT_ENROLMENT[0]
+    rng = random.Random(int(school.code) * 7 + term)
+    enrolment = int(enrolment * rng.uniform(0.97, 1.03))
     values = {
         "enrolment": enrolment,
         "after_school_days": 5,
-        "after_school_students": students,
+        "after_school_students": int(enrolment * rng.uniform(0.8, 0.98)),
         "pe_minutes": rng.choice([60, 60, 70, 90]),
         "phones_managed": True,
     }
@@ -290,40 +221,43 @@ def _demo_report_content(campaign, school, seed: int) -> dict:
         values.update(homework_grade12=0, homework_grade36=rng.choice([40, 45, 50, 60]))
     if school.school_type in ("junior", "nine_year", "complete"):
         values["homework_junior"] = rng.choice([60, 75, 80, 90])
-    fill = {
-        "n": rng.randint(5, 12),
-        "days": 5,
-        "clubs": rng.randint(8, 30),
-        "pe": values["pe_minutes"],
-    }
-    if seed % 4 == 0:
-        # Every fourth school pastes the county's template paragraphs: the copy detection's case.
-        measures = [m.format(**fill) for m in rng.sample(_MEASURES, 4)]
-    else:
-        measures = [_own_sentence(rng) for _ in range(rng.randint(6, 9))]
-    extra = ""
-    if seed % 5 == 2:  # an unfilled template: the placeholder detection's case
-        extra = "学校共开设xx个社团，课后服务参与率*.*%。"
-    elif seed % 5 == 3:  # prose that contradicts the form: the numbers check's case
-        extra = f"全校在校学生{enrolment}人，参加课后服务学生{students - 80}人。"
-    achievements = "".join(measures) + extra + f"参与率{students / enrolment * 100:.1f}%。"
-    if seed % 4 == 0:
-        problems, next_steps = "".join(rng.sample(_PROBLEMS, 2)), "".join(rng.sample(_NEXT, 2))
-    else:
-        problems = "".join(_combine(rng, _P) for _ in range(2))
-        next_steps = "".join(_combine(rng, _N) for _ in range(2))
+    return values
+
+
+def _report_number(school: Organization, term: int) -> int:
+    """0..48, different for each of the demo's reports (24 schools × two terms)."""
+    return (int(school.code) % 1000 - 1 + 24 * term) % 49
+
+
+def _own_content(school: Organization, term: int) -> tuple[dict[str, str], dict]:
+    values = _school_values(school, term)
+    return demo_texts.own_sections(_report_number(school, term), values), values
+
+
+def _demo_report_content(
+    campaign, school, seed: int, case: DemoCase = DemoCase.CLEAN, source=None
+) -> dict:
+    """A plausible, generated report for one school (no corpus text); ``seed`` picks the
+    term. ``case`` makes it one a reviewer must catch; ``source`` is the school COPIED
+    copies from."""
+    term = seed
+    sections, values = _own_content(school, term)
+    if case == DemoCase.COPIED and source is not None:
+        sections["achievements"] = _own_content(source, term)[0]["achievements"]
+    elif case == DemoCase.UNFINISHED:
+        sections["achievements"] += "\n" + demo_texts.UNFINISHED_TAIL
+    elif case == DemoCase.OFF_TOPIC:
+        sections = dict(demo_texts.SAFETY_REPORT)
+    elif case == DemoCase.INCONSISTENT:
+        values["enrolment"] = INCONSISTENT_ENROLMENT[1]  # the prose keeps the true figure
+    elif case == DemoCase.OTHER_SCHOOL:
+        sections = demo_texts.other_school_sections(_report_number(school, term), values)
+    elif case == DemoCase.SAME_AS_LAST:
+        sections, values = _own_content(school, term - 1)
     answers = {code: {"answer": "done", "note": ""} for code in DEMO_CHECKLIST}
-    if seed % 3 == 0:
+    if int(school.code) % 3 == 0:
         answers["as_no_new_content"] = {"answer": "partial", "note": "个别班级课后服务时间讲评试卷"}
-    return {
-        "sections": {
-            "achievements": achievements,
-            "problems": problems,
-            "next_steps": next_steps,
-        },
-        "indicator_values": {k: v for k, v in values.items()},
-        "checklist_answers": answers,
-    }
+    return {"sections": sections, "indicator_values": values, "checklist_answers": answers}
 
 
 def _school_submitter(school: Organization) -> User:
@@ -366,7 +300,8 @@ def _campaign(title: str, period: str, opens_at, deadline, issuer, status: str):
 
 
 def seed_campaigns() -> dict[str, int]:
-    """One closed earlier campaign and one open campaign for 青山县, with reports."""
+    """One closed earlier campaign and one open campaign for 青山县, with reports: every
+    school in the earlier one, every school but the two demo accounts' in the open one."""
     from datetime import datetime, time, timedelta
     from zoneinfo import ZoneInfo
 
@@ -388,7 +323,7 @@ def seed_campaigns() -> dict[str, int]:
     schools = list(
         Organization.objects.filter(path__startswith=county.path, kind="school").order_by("code")
     )
-    for campaign, count in ((previous, len(schools)), (current, 10)):
+    for campaign, term, cases in ((previous, 1, PREVIOUS_CASES), (current, 2, CURRENT_CASES)):
         if campaign.status == CampaignStatus.DRAFT:
             # Publishing before the deadline; the earlier campaign is back-dated by moving
             # its window around the submissions, then closed.
@@ -397,14 +332,16 @@ def seed_campaigns() -> dict[str, int]:
                 campaign.opens_at, campaign.deadline = at(-1, 8), at(30, 17)
                 campaign.save(update_fields=["opens_at", "deadline"])
             campaign_publish(campaign=campaign, actor=admin)
-            for index, school in enumerate(schools[:count]):
+            for index, school in enumerate(schools):
                 if campaign is current and school.code in ("4301011001", "4301011002"):
                     continue  # the demo accounts' schools fill their own
                 report = Report.objects.get(campaign=campaign, organization=school)
                 if report.state != ReportState.DRAFT:
                     continue
                 user = _school_submitter(school)
-                content = _demo_report_content(campaign, school, seed=index + campaign.pk * 100)
+                case = cases.get(school.code, DemoCase.CLEAN)
+                source = schools[index - COPY_FROM_OFFSET]
+                content = _demo_report_content(campaign, school, term, case, source)
                 report_save_draft(
                     report_id=report.pk, actor=user, revision=report.revision, **content
                 )

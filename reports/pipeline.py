@@ -20,16 +20,18 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from reports import copyindex
+from reports import copyindex, peers
 from reports.analysis import ANALYZER_VERSION, analysis_to_dict, analyze
-from reports.analysis.copies import copied_share
-from reports.choices import AnalysisState, OrgKind
+from reports.analysis.anomalies import find_anomalies
+from reports.analysis.boilerplate import drop_boilerplate, own_share
+from reports.analysis.copies import CopyIndex
+from reports.analysis.names import find_other_names
+from reports.choices import AnalysisState
 from reports.indicators import computed_values
 from reports.models import (
     AnalysisResult,
     Campaign,
     IndicatorDefinition,
-    Organization,
     ReferenceText,
     Report,
     ReportVersion,
@@ -42,6 +44,10 @@ log = logging.getLogger(__name__)
 # A report counts as "copied" (雷同) in queues, dashboards and exports from this share of its
 # text on: template sentences every school shares should not flag everyone.
 COPIED_SHARE_FLAG = 0.2
+# 照搬上期 from this share of the text found word for word in the school's previous report:
+# a report that keeps last term's paragraphs on the school's own measures is normal, one
+# that is mostly last term's text has not looked at this term.
+SELF_COPY_FLAG = 0.5
 
 
 def run_analysis(version_id: int, *, force: bool = False) -> AnalysisResult:
@@ -86,7 +92,10 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     campaign = version.report.campaign
     text = version.text
     payload = text_payload(campaign, text, version.indicator_values)
-    matches = copyindex.check_and_index(version)
+    # Quoting policy documents is not copying: matches need a sentence's worth of text
+    # outside the phrase library and outside what many schools in several counties share.
+    found, common = copyindex.check_index_and_boilerplate(version)
+    matches = drop_boilerplate(text, found, extra=common)
     labels = _source_labels({m.source for m in matches})
     payload["copies"] = [
         {
@@ -100,7 +109,8 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
         }
         for m in matches
     ]
-    share = copied_share(text, matches)
+    payload.update(reviewer_checks(version, _indicator_labels()))
+    share = own_share(text, matches, extra=common)
     flags = {
         "copied_share": share,
         "copies": len(matches),
@@ -113,6 +123,11 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
         "contradictions": len(payload["contradictions"]),
         "burden_signals": len(payload["burden_signals"]),
         "missing_sections": len(payload["missing_kinds"]),
+        "gaps": len(payload.get("gaps") or []),
+        "other_names": len(payload["other_names"]),
+        "anomalies": len(payload["anomalies"]),
+        "self_copy_share": payload["self_copy"]["share"],
+        "self_copy": payload["self_copy"]["share"] >= SELF_COPY_FLAG,
     }
     return payload, flags
 
@@ -125,7 +140,7 @@ def text_payload(campaign: Campaign, text: str, values: dict[str, Any]) -> dict[
     payload = analysis_to_dict(analysis)
     payload["missing_kinds"] = analysis.missing_kinds
     payload["problems"], payload["measures"] = analysis.problems, analysis.measures
-    labels_by_code = dict(IndicatorDefinition.objects.values_list("code", "label"))
+    labels_by_code = _indicator_labels()
     payload["contradictions"] = [
         {**c, "label": labels_by_code.get(c["indicator"], c["indicator"])}
         for c in contradictions(payload["numbers"], text, values)
@@ -139,7 +154,7 @@ def draft_analysis(report: Report) -> dict[str, Any]:
     The worker's steps on ``report.full_text()`` (the text a submission would freeze) with
     the values a submission would store, without the copy index (a draft is not indexed,
     and other schools' texts are not the school's business); plus two checks of the draft
-    alone: ``other_units`` (names of other units of the org tree left in the text) and
+    alone: ``other_units`` (套用他校, the reviewer's check of other units' names) and
     ``same_as_previous`` (section keys whose text equals the school's last submitted one).
     Offsets count characters of ``text``.
     """
@@ -147,42 +162,12 @@ def draft_analysis(report: Report) -> dict[str, Any]:
     values = {**report.indicator_values, **computed_values(report.indicator_values)}
     payload = text_payload(report.campaign, text, values)
     payload["text"] = text
-    payload["other_units"] = other_unit_names(text, report.organization)
+    payload["other_units"] = [
+        {"start": f.start, "end": f.end, "text": f.name}
+        for f in find_other_names(text, peers.other_unit_names(report.organization))
+    ]
     payload["same_as_previous"] = _same_as_previous(report)
     return payload
-
-
-# A unit name shorter than this is too likely to be a common word.
-_MIN_UNIT_NAME = 4
-
-
-def other_unit_names(text: str, organization: Organization) -> list[dict[str, Any]]:
-    """Names of other schools found in ``text`` (a neighbour's report reused): the schools
-    of the school's county (the whole tree when it has none) but this one, longest first so
-    a name inside a longer one is not reported twice. The school's own bureau is expected
-    in a report and not looked for."""
-    county = (
-        Organization.objects.filter(pk__in=organization.ancestor_ids(), kind=OrgKind.COUNTY)
-        .order_by("-depth")
-        .first()
-    )
-    schools = Organization.objects.filter(kind=OrgKind.SCHOOL).exclude(pk=organization.pk)
-    if county is not None:
-        schools = schools.filter(path__startswith=county.path)
-    names = [n for n in schools.values_list("name", flat=True) if n in text]
-    found: list[dict[str, Any]] = []
-    taken: list[tuple[int, int]] = []
-    own = organization.name
-    for name in sorted({n for n in names if len(n) >= _MIN_UNIT_NAME}, key=len, reverse=True):
-        if name in own:
-            continue
-        for match in re.finditer(re.escape(name), text):
-            span = (match.start(), match.end())
-            if any(a < span[1] and span[0] < b for a, b in taken):
-                continue
-            taken.append(span)
-            found.append({"text": name, "start": span[0], "end": span[1]})
-    return sorted(found, key=lambda f: f["start"])
 
 
 def _same_as_previous(report: Report) -> list[str]:
@@ -223,6 +208,54 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
+def _indicator_labels() -> dict[str, str]:
+    return dict(IndicatorDefinition.objects.values_list("code", "label"))
+
+
+def reviewer_checks(version: ReportVersion, labels: dict[str, str]) -> dict[str, Any]:
+    """The checks that compare the report with its context: another unit's name left in
+    the text (套用他校), form figures far from the previous period or the county (数据异常),
+    last period's text carried over (照搬上期). Payload keys ``other_names``,
+    ``anomalies``, ``self_copy``."""
+    text = version.text
+    school = version.report.organization
+    other_names = [
+        {"start": f.start, "end": f.end, "name": f.name, "clause": f.clause}
+        for f in find_other_names(text, peers.other_unit_names(school))
+    ]
+    previous = peers.previous_version(version)
+    before = previous.indicator_values if previous else {}
+    anomalies = [
+        {
+            "indicator": a.indicator,
+            "label": labels.get(a.indicator, a.indicator),
+            "kind": a.kind,
+            "value": _plain(a.value),
+            "previous": _plain(a.previous),
+            "median": _plain(a.median),
+            "period": previous.report.campaign.period if previous else "",
+        }
+        for a in find_anomalies(version.indicator_values, before, peers.peer_values(version))
+    ]
+    self_copy: dict[str, Any] = {"share": 0.0, "spans": [], "period": ""}
+    if previous is not None:
+        index = CopyIndex()
+        index.add("previous", previous.text)
+        found = drop_boilerplate(text, index.query(text))
+        self_copy = {
+            "share": own_share(text, found),
+            "spans": [{"start": m.start, "end": m.end} for m in found],
+            "period": previous.report.campaign.period,
+        }
+    return {"other_names": other_names, "anomalies": anomalies, "self_copy": self_copy}
+
+
+def _plain(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
 def _source_labels(sources: set[str]) -> dict[str, str]:
     version_ids = [int(s.split(":")[1]) for s in sources if s.startswith("version:")]
     reference_ids = [int(s.split(":")[1]) for s in sources if s.startswith("reference:")]
@@ -248,6 +281,10 @@ def risk_score(flags: dict[str, Any]) -> int:
         + 10 * min(flags["contradictions"], 5)
         + 5 * min(flags["residue"], 4)
         + 5 * flags["missing_sections"]
+        + 10 * min(flags.get("gaps", 0), 3)
+        + 20 * min(flags.get("other_names", 0), 2)
+        + 10 * min(flags.get("anomalies", 0), 3)
+        + 30 * bool(flags.get("self_copy"))
     )
 
 

@@ -353,18 +353,21 @@ def test_analyze_text_follows_the_json_contract_with_the_reference_library(tmp_p
     path = tmp_path / "a.txt"
     path.write_text(fixture_text("template_copied"), encoding="gb18030")
     call_command("analyze_text", str(path), "--topic", "shuangjian")
-    [item] = json.loads(capsys.readouterr().out)
+    [line] = capsys.readouterr().out.splitlines()
+    item = json.loads(line)
     assert list(item) == CONTRACT_KEYS  # the stable command-line contract
     assert item["path"] == str(path)
     assert {c["source"] for c in item["copies"]} == {f"reference:{reference.pk}"}
     assert item["topic"]["code"] == "shuangjian"
 
 
-def test_analyze_text_works_without_any_database(tmp_path):
+def test_analyze_text_works_as_the_readme_writes_it_without_any_database(tmp_path):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text(fixture_text("copy_source"), encoding="utf-8")
     b.write_text(fixture_text("copy_with_edits"), encoding="utf-8")
-    env = {**os.environ, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "SECRET_KEY": "x"}
+    # a fresh checkout: no SECRET_KEY, the README's DEBUG=1, a database that does not answer
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    env.update(DEBUG="1", DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
     out = subprocess.run(
         [sys.executable, "manage.py", "analyze_text", str(a), str(b)],
         cwd=settings.BASE_DIR,
@@ -374,7 +377,7 @@ def test_analyze_text_works_without_any_database(tmp_path):
         timeout=60,
         check=True,
     ).stdout
-    first, second = json.loads(out)
+    first, second = (json.loads(line) for line in out.splitlines())
     assert first["copies"] and {c["source"] for c in first["copies"]} == {str(b)}
     assert second["copies"][0]["similarity"] >= 0.8
 

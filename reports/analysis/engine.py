@@ -18,7 +18,7 @@ from .sections import Section, find_structure, missing_kinds
 from .signals import BurdenSignal, find_signals
 from .summary import summarise
 from .text import fold
-from .topic import TopicScore, detect_genre, domain_weights, score_topic
+from .topic import TopicScore, detect_genre, score_topic
 
 __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict", "analyze"]
 
@@ -27,7 +27,13 @@ __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict
 #: "4": issue 19 — heading tree with inherited kinds (``headings``), figures without time
 #: phrases/titles/chrome and with their noun, more mask shapes, the 缺数字 ``gaps`` pass,
 #: residue as its own pass (paywall chrome, repeated page titles) ignored by the others
-ANALYZER_VERSION = "4"
+#: "5": issue 19 (second half) — the pipeline stores ``other_names`` (套用他校),
+#: ``anomalies`` (数据异常), ``self_copy`` (照搬上期) and the flags ``gaps``, ``other_names``,
+#: ``anomalies``, ``self_copy``; copies need 20 characters outside the policy phrase library
+#: (boilerplate.py) and outside passages many schools in several counties share, and the
+#: copied share counts only those characters; topic as the share of paragraphs on topic with
+#: the off-topic paragraphs named (``topic.paragraphs_on/off``, ``topic.off_paragraphs``)
+ANALYZER_VERSION = "5"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
 RESIDUE_GENRE_SHARE = 0.3
@@ -76,8 +82,7 @@ def analyze(
     if residue_spans:
         clean_text = _blank(text, residue_spans)
         clean_folded = _blank(folded, residue_spans)
-    weights = domain_weights(clean_folded)
-    topic_score = score_topic(clean_folded, topic, weights)
+    topic_score = score_topic(clean_folded, topic, text=text)
     genre = detect_genre(folded)
     stripped = len(text.strip())
     if residue and stripped:

@@ -15,6 +15,7 @@ from reports.choices import (
 from reports.models import (
     AnalysisResult,
 )
+from reports.pipeline import SELF_COPY_FLAG
 
 
 @dataclass
@@ -48,6 +49,15 @@ def _spans(text: str, result: dict[str, Any]) -> list[Span]:
         add(item, "mark-residue", "范文网站残留文字")
     for item in result.get("burden_signals") or []:
         add(item, "mark-signal", "描述了政策禁止的形式主义做法")
+    for item in result.get("gaps") or []:
+        add(item, "mark-gap", "缺数字：量词前没有写数字")
+    for item in result.get("other_names") or []:
+        add(item, "mark-other-name", f"其他单位的名称：{item.get('name', '')}")
+    for item in (result.get("topic") or {}).get("off_paragraphs") or []:
+        add(item, "mark-off-topic", "与本次任务主题无关的段落")
+    self_copy = result.get("self_copy") or {}
+    for item in self_copy.get("spans") or []:
+        add(item, "mark-self-copy", "与本校上期报告相同")
     return spans
 
 
@@ -97,65 +107,131 @@ GENRES = {
 }
 
 
+#: one entry per kind lists at most this many quotes ("等 20 处" says how many in all)
+EXAMPLES = 5
+
+
+def _quote(text: str, item: dict[str, Any]) -> str:
+    try:
+        snippet = text[int(item["start"]) : int(item["end"])]
+    except (KeyError, TypeError, ValueError):
+        snippet = str(item.get("text", ""))
+    return "“" + snippet[:30] + ("…" if len(snippet) > 30 else "") + "”"
+
+
+def _listed(quotes: list[str]) -> str:
+    shown = "、".join(quotes[:EXAMPLES])
+    return shown if len(quotes) <= EXAMPLES else f"{shown}等 {len(quotes)} 处"
+
+
+def _entry(css: str, label: str, count: int, text: str) -> dict[str, str]:
+    """One flag kind: its label with the count when there is more than one."""
+    return {"css": css, "label": label if count < 2 else f"{label} ×{count}", "text": text}
+
+
+def _anomaly(item: dict[str, Any]) -> str:
+    label = item.get("label") or item.get("indicator") or "指标"
+    if item.get("kind") == "change":
+        period = f"上期（{item['period']}）" if item.get("period") else "上期"
+        return f"{label}：本期填 {item.get('value')}，{period}为 {item.get('previous')}"
+    return f"{label}：填 {item.get('value')}，全县各校的中位数为 {item.get('median')}"
+
+
+#: flags whose evidence is a list of quoted spans: (result key, css, label, explanation)
+QUOTED_KINDS = (
+    ("placeholders", "mark-placeholder", "模板空白", "是没有填写的模板占位符，报告可能未写完"),
+    ("gaps", "mark-gap", "缺数字", "处量词前没有写数字（如“开展了次检查”），数字可能漏填"),
+    ("residue", "mark-residue", "网页残留", "像是从范文网站复制时带入的文字"),
+    (
+        "burden_signals",
+        "mark-signal",
+        "形式主义迹象",
+        "描述的做法正是减负政策禁止的（留痕、台账、展板等）",
+    ),
+)
+
+
+def _copy_entries(text: str, result: dict[str, Any]) -> list[dict[str, str]]:
+    """雷同 (one entry, every source quoted) and 照搬上期."""
+    items = []
+    copies = result.get("copies") or []
+    if copies:
+        quotes = [
+            f"{_quote(text, c)}（{_source(c)}，{_percent(c.get('similarity'))}）" for c in copies
+        ]
+        explain = f"{_listed(quotes)}与其他报告相同或高度相似，请核实是否照抄"
+        # the side-by-side view of the source most passages come from
+        sources = [str(c.get("source") or "") for c in copies]
+        main_source = max(set(sources), key=sources.count)
+        items.append({**_entry("mark-copy", "雷同", len(copies), explain), "source": main_source})
+    self_copy = result.get("self_copy") or {}
+    if self_copy.get("share", 0) >= SELF_COPY_FLAG:
+        period = f"（{self_copy['period']}）" if self_copy.get("period") else ""
+        explain = (
+            f"报告 {_percent(self_copy['share'])} 的文字与本校上期{period}报告相同，"
+            "可能没有按本期情况填写"
+        )
+        items.append(_entry("mark-self-copy", "照搬上期", 1, explain))
+    return items
+
+
+def _context_entries(result: dict[str, Any]) -> list[dict[str, str]]:
+    """套用他校, 数字矛盾 and 数据异常: what the report says against its context."""
+    items = []
+    names = result.get("other_names") or []
+    if names:
+        quotes = [f"“{n.get('name', '')}”" for n in names]
+        explain = f"正文出现其他单位的名称{_listed(quotes)}，可能套用了别校的材料"
+        items.append(_entry("mark-other-name", "套用他校", len(names), explain))
+    contradictions = result.get("contradictions") or []
+    if contradictions:
+        explain = "；".join(_contradiction(c) for c in contradictions) + "，两者不一致"
+        items.append(_entry("mark-contradiction", "数字矛盾", len(contradictions), explain))
+    anomalies = result.get("anomalies") or []
+    if anomalies:
+        explain = "；".join(_anomaly(a) for a in anomalies) + "，变化或差距过大，请核实填写是否有误"
+        items.append(_entry("", "数据异常", len(anomalies), explain))
+    return items
+
+
+def _span_entries(text: str, result: dict[str, Any]) -> list[dict[str, str]]:
+    items = _copy_entries(text, result)
+    for key, css, label, explain in QUOTED_KINDS:
+        found = result.get(key) or []
+        if found:
+            quotes = [_quote(text, item) for item in found]
+            items.append(_entry(css, label, len(found), _listed(quotes) + explain))
+    return items + _context_entries(result)
+
+
+def _off_topic(text: str, topic: dict[str, Any]) -> dict[str, str]:
+    """离题 with the share of paragraphs on the task's topic and the others quoted."""
+    off = topic.get("off_paragraphs") or []
+    if not off:
+        return {
+            "css": "",
+            "label": "离题",
+            "text": "报告内容与本次任务的主题关联很弱，可能交错了材料",
+        }
+    shown = _listed([_quote(text, p) for p in off])
+    if int(topic.get("paragraphs_off") or 0) > len(off):
+        shown += f"等 {topic['paragraphs_off']} 段"
+    return {
+        "css": "mark-off-topic",
+        "label": "离题",
+        "text": f"只有 {_percent(topic.get('score'))} 的段落讲本次任务的主题；"
+        f"{shown}讲的是其他工作，可能交错了材料",
+    }
+
+
 def flag_list(text: str, analysis: AnalysisResult | None) -> list[dict[str, str]]:
-    """Every flag with a one-line Chinese explanation, for the side panel."""
+    """One entry per flag kind, with its count and its evidence, for the side panel."""
     if analysis is None or analysis.state != AnalysisState.DONE:
         return []
     result, flags = analysis.result or {}, analysis.flags or {}
-    items: list[dict[str, str]] = []
-
-    def quote(item: dict[str, Any]) -> str:
-        try:
-            snippet = text[int(item["start"]) : int(item["end"])]
-        except (KeyError, TypeError, ValueError):
-            snippet = str(item.get("text", ""))
-        return snippet[:30] + ("…" if len(snippet) > 30 else "")
-
-    for item in result.get("copies") or []:
-        items.append(
-            {
-                "css": "mark-copy",
-                "label": f"雷同 {_percent(item.get('similarity'))}",
-                "text": f"“{quote(item)}”与 {_source(item)} 相同或高度相似，请核实是否照抄",
-                "source": str(item.get("source") or ""),  # → the side-by-side view
-            }
-        )
-    for item in result.get("placeholders") or []:
-        items.append(
-            {
-                "css": "mark-placeholder",
-                "label": "模板空白",
-                "text": f"“{quote(item)}”是没有填写的模板占位符，报告可能未写完",
-            }
-        )
-    for item in result.get("contradictions") or []:
-        items.append(
-            {
-                "css": "mark-contradiction",
-                "label": "数字矛盾",
-                "text": _contradiction(item) + "，两者不一致",
-            }
-        )
-    for item in result.get("residue") or []:
-        items.append(
-            {
-                "css": "mark-residue",
-                "label": "网页残留",
-                "text": f"“{quote(item)}”像是从范文网站复制时带入的文字",
-            }
-        )
-    for item in result.get("burden_signals") or []:
-        items.append(
-            {
-                "css": "mark-signal",
-                "label": "形式主义迹象",
-                "text": f"“{quote(item)}”描述的做法正是减负政策禁止的（留痕、台账、展板等）",
-            }
-        )
+    items = _span_entries(text, result)
     if flags.get("off_topic"):
-        items.append(
-            {"css": "", "label": "离题", "text": "报告内容与本次任务的主题关联很弱，可能交错了材料"}
-        )
+        items.append(_off_topic(text, result.get("topic") or {}))
     if flags.get("not_report"):
         genre = flags.get("genre") or result.get("genre") or ""
         items.append(

@@ -38,6 +38,10 @@ FLAG_FILTERS: dict[str, tuple[str, Q]] = {
         Q(latest__analysis__flags__off_topic=True) | Q(latest__analysis__flags__not_report=True),
     ),
     "contradictions": ("数字矛盾", Q(latest__analysis__flags__contradictions__gt=0)),
+    "gaps": ("缺数字", Q(latest__analysis__flags__gaps__gt=0)),
+    "other_names": ("套用他校", Q(latest__analysis__flags__other_names__gt=0)),
+    "anomalies": ("数据异常", Q(latest__analysis__flags__anomalies__gt=0)),
+    "self_copy": ("照搬上期", Q(latest__analysis__flags__self_copy=True)),
 }
 ANY_FLAG = Q()
 for _label, _q in FLAG_FILTERS.values():
@@ -120,23 +124,36 @@ def state_counts(reports: QuerySet[Report], now) -> dict[str, int]:
 def flag_badges(
     flags: dict[str, Any], copied: float | None, sources: list[str] | tuple = ()
 ) -> list[str]:
-    """The queue's flags in Chinese; 雷同 names its source(s) (``copies.source_names``)."""
+    """One badge per flag kind, with its count (``模板空白 ×20``) or share (``雷同 40%``);
+    雷同 names its source(s) (``copies.source_names``); a copied share under the queue's
+    threshold is not a badge (see ``COPIED_SHARE_FLAG``)."""
     badges = []
-    if copied:
+    if copied and copied >= COPIED_SHARE_FLAG:
         named = ""
         if sources:
             named = f"：与{sources[0]}" + (f"等 {len(sources)} 处" if len(sources) > 1 else "")
         badges.append(f"雷同 {copied * 100:.0f}%{named}")
-    if flags.get("placeholders"):
-        badges.append(f"模板空白 {flags['placeholders']}")
-    if flags.get("contradictions"):
-        badges.append(f"数字矛盾 {flags['contradictions']}")
+    if flags.get("self_copy"):
+        badges.append(f"照搬上期 {float(flags.get('self_copy_share') or 0) * 100:.0f}%")
+    for key, label in (
+        ("placeholders", "模板空白"),
+        ("gaps", "缺数字"),
+        ("other_names", "套用他校"),
+        ("contradictions", "数字矛盾"),
+        ("anomalies", "数据异常"),
+    ):
+        if flags.get(key):
+            badges.append(_counted(label, flags[key]))
     if flags.get("off_topic"):
         badges.append("离题")
     if flags.get("not_report"):
         badges.append("非自查报告")
     if flags.get("residue"):
-        badges.append(f"网页残留 {flags['residue']}")
+        badges.append(_counted("网页残留", flags["residue"]))
     if flags.get("missing_sections"):
-        badges.append(f"缺栏目 {flags['missing_sections']}")
+        badges.append(_counted("缺栏目", flags["missing_sections"]))
     return badges
+
+
+def _counted(label: str, count: Any) -> str:
+    return label if count == 1 else f"{label} ×{count}"

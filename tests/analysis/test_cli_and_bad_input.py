@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -57,7 +58,14 @@ def test_analyze_files_contract_and_copies_between_files(tmp_path: Path):
     assert [d["path"] for d in out] == [str(a), str(b)]
     for d in out:
         assert list(d) == KEYS
-        assert set(d["topic"]) == {"code", "score", "off_topic"}
+        assert set(d["topic"]) == {
+            "code",
+            "score",
+            "off_topic",
+            "paragraphs_on",
+            "paragraphs_off",
+            "off_paragraphs",
+        }
         assert all(set(c) == {"code", "label", "mentioned"} for c in d["checklist"])
     _check_spans(out[0], a_text)
     b_decoded = decode_bytes(b.read_bytes())
@@ -80,28 +88,35 @@ def test_analyze_files_uses_references(tmp_path: Path):
     assert {c["source"] for c in out[0]["copies"]} == {"reference:7"}
 
 
-def test_main_prints_json(tmp_path: Path, capsys):
+def test_main_prints_one_json_object_per_path_and_line(tmp_path: Path, capsys):
     p = tmp_path / "x.txt"
     p.write_text("一、基本情况\n我校共有学生1200人，参与课后服务*人。\n", encoding="utf-8")
-    assert main([str(p), "--topic", "shuangjian"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert out[0]["numbers"][0]["value"] == 1200.0
-    assert out[0]["numbers"][1]["masked"] is True
+    q = tmp_path / "y.txt"
+    q.write_text("二、存在的问题\n作业偏多。", encoding="utf-8")
+    assert main([str(p), str(q), "--topic", "shuangjian"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    first, second = (json.loads(line) for line in lines)
+    assert (first["path"], second["path"]) == (str(p), str(q))
+    assert first["numbers"][0]["value"] == 1200.0
+    assert first["numbers"][1]["masked"] is True
 
 
 def test_module_entry_point_runs(tmp_path: Path):
     p = tmp_path / "x.txt"
     p.write_text("二、存在的问题\n作业偏多。", encoding="utf-8")
+    # as on a fresh checkout (README): no settings, no SECRET_KEY, no database
+    bare = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)}
     r = subprocess.run(
         [sys.executable, "-m", "reports.analysis", str(p)],
         cwd=REPO,
+        env=bare,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)[0]["sections"][0]["kind"] == "problems"
+    assert json.loads(r.stdout)["sections"][0]["kind"] == "problems"
 
 
 def test_analysis_to_dict_has_exact_keys():

@@ -1,16 +1,19 @@
-"""``analyze_text [--topic …] PATH [PATH …]``: the analysis as JSON, one object per PATH.
+"""``analyze_text [--topic …] PATH [PATH …]``: the analysis as JSON, one object per PATH
+and per line (the output of ``python -m reports.analysis``, plus the 范文库).
 
-A stable command-line contract (see README). Works on a fresh checkout with no database:
-the reference library (范文库) is used only when a migrated database answers.
+A stable command-line contract (see README). Like every ``manage.py`` command it loads the
+portal's settings, so it needs ``SECRET_KEY`` or ``DEBUG=1`` in the environment (the
+settings refuse to start a production process without a key; this command does not
+weaken that). It needs no database: the reference library is used only when a migrated
+database answers. ``python -m reports.analysis`` needs no settings at all.
 """
 
-import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from reports.analysis.cli import analyze_files
+from reports.analysis.cli import analyze_files, write_lines
 from reports.models import ReferenceText
 
 
@@ -39,5 +42,4 @@ class Command(BaseCommand):
             result = analyze_files(paths, topic=topic, references=reference_library())
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
-        json.dump(result, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_lines(result, sys.stdout)

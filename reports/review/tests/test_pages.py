@@ -245,7 +245,7 @@ def test_the_supervisor_sees_progress_per_county_and_drills_down(world, login):
     }
     drill = client.get(f"/review/overview/{campaign.pk}/?unit={world.county_a.pk}")
     page = drill.content.decode()
-    assert f'href="/review/reports/{report.pk}/"' in page and "模板空白 2" in page
+    assert f'href="/review/reports/{report.pk}/"' in page and "模板空白 ×2" in page
     review = client.get(f"/review/reports/{report.pk}/").content.decode()
     assert "审核通过" not in review and "reopen-form" not in review  # read-only
 

@@ -124,8 +124,8 @@ def test_a_clean_draft_is_submitted_in_one_request(world, report, login):
 def test_another_schools_name_is_found_but_not_the_schools_own_or_its_bureau(world, report):
     content = complete_content()
     content["sections"]["achievements"] = (
-        f"{world.school_a1.name}在{world.county_a.name}指导下开展工作，"
-        f"借鉴{world.school_a2.name}的经验。"
+        f"{world.school_a1.name}在{world.county_a.name}指导下开展工作。"
+        f"{world.school_a2.name}全体教师参与课后服务。"
     )
     report = fill(report, world.alice, content)
     found = pipeline.draft_analysis(report)["other_units"]
