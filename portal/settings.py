@@ -105,8 +105,11 @@ AUTH_USER_MODEL = "reports.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with bounded concurrency of password checks (reports/auth.py).
+    "reports.auth.BoundedModelBackend",
 ]
+# Password checks running at once in one web process; the others queue (reports/auth.py).
+LOGIN_HASH_CONCURRENCY = env_int("LOGIN_HASH_CONCURRENCY", 1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -236,7 +239,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "jianfu@localhost")
 # then it never mails staff or superuser accounts. Admins reset passwords in their subtree.
 PASSWORD_RESET_BY_EMAIL = env_bool("PASSWORD_RESET_BY_EMAIL", False)
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# Sessions last a school's working day (7:30–17:30) and slide while a form is being filled in:
+# static/js/keepalive.js pings /session/keepalive every SESSION_KEEPALIVE_SECONDS after typing.
+# "记住此设备" on the login form: REMEMBER_DEVICE_DAYS instead, on that device only; ended by
+# 退出 there, by changing the password, or by an admin's password reset.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 10 * 3600)
+SESSION_KEEPALIVE_SECONDS = env_int("SESSION_KEEPALIVE_SECONDS", 300)
+REMEMBER_DEVICE_DAYS = env_int("REMEMBER_DEVICE_DAYS", 14)
 
 # HTTPS. Off by default so `make run` works on http://127.0.0.1; .env.example turns all of
 # it on, and `manage.py check --deploy --fail-level WARNING` passes with its values.
