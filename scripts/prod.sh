@@ -18,7 +18,7 @@ if [ "$DEBUG" != 0 ]; then echo "prod.sh: DEBUG must be 0 in production" >&2; ex
 export STATIC_MANIFEST=1  # hashed static names, as the image builds them
 export BIND="${BIND:-127.0.0.1:8000}"
 mkdir -p var
-eval "$("$PY" scripts/compose_commands.py)"
+eval "$("$PY" scripts/compose_commands.py --compose "${COMPOSE_FILE:-docker-compose.yml}")"
 
 echo "==> collectstatic"
 "${COLLECTSTATIC[@]}"
