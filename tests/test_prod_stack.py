@@ -167,7 +167,7 @@ def test_prod_sh_starts_the_compose_stack_a_school_submits_and_the_worker_analys
 def test_prod_sh_commands_follow_docker_compose(tmp_path):
     compose = (ROOT / "docker-compose.yml").read_text()
     edited = tmp_path / "docker-compose.yml"
-    edited.write_text(compose.replace("--workers 3", "--workers 5").replace("=2", "=4"))
+    edited.write_text(compose.replace("--workers 2", "--workers 5").replace("=2", "=4"))
     out = subprocess.run(
         [sys.executable, "scripts/compose_commands.py", "--compose", str(edited)],
         cwd=ROOT,
@@ -177,7 +177,10 @@ def test_prod_sh_commands_follow_docker_compose(tmp_path):
         check=True,
     ).stdout
     lines = dict(line.split("=", 1) for line in out.splitlines())
-    assert "--workers 5 --timeout 60" in lines["WEB"] and "--bind 127.0.0.1:9999" in lines["WEB"]
+    assert (
+        "--workers 5 --threads 32 --timeout 60" in lines["WEB"]
+        and "--bind 127.0.0.1:9999" in lines["WEB"]
+    )
     assert "worker --loglevel=info --concurrency=4 -Q celery,analysis,exports" in lines["WORKER"]
     assert "manage.py migrate --noinput" in lines["MIGRATE"]
     assert "manage.py collectstatic --noinput" in lines["COLLECTSTATIC"]
