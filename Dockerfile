@@ -11,4 +11,4 @@ RUN pip install --no-cache-dir -e . \
 RUN useradd --system --create-home jianfu && mkdir -p /data/media && chown jianfu /data/media
 USER jianfu
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "32", "--timeout", "60"]

@@ -1,7 +1,8 @@
 # The two commands a newcomer runs (see README):
 #   make run   — set up and serve the portal on SQLite with demo data
 #   make test  — set up and run the whole suite on real PostgreSQL + Redis + Chromium
-.PHONY: run test lint format bench-analysis clean
+# Operations (README "Operations"): make prod, make backup, make restore DUMP=..., make bench-load
+.PHONY: run test lint format bench-analysis bench-load prod backup restore clean
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -23,6 +24,15 @@ run: $(STAMP)
 test: $(STAMP)
 	@bash scripts/test.sh
 
+prod: $(STAMP)
+	@bash scripts/prod.sh
+
+backup: $(STAMP)
+	@bash scripts/backup.sh
+
+restore: $(STAMP)
+	@bash scripts/restore.sh "$(DUMP)"
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
@@ -31,6 +41,9 @@ format: $(STAMP)
 
 bench-analysis: $(STAMP)
 	$(PY) benchmarks/bench_analysis.py
+
+bench-load: $(STAMP)
+	@bash benchmarks/run_load.sh
 
 clean:
 	rm -rf $(VENV) var/staticfiles

@@ -107,7 +107,8 @@ AUTH_USER_MODEL = "reports.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with bounded concurrency of password checks (reports/auth.py).
+    "reports.auth.BoundedModelBackend",
 ]
 # Password policy (等保 2.0 身份鉴别, docs/dengbao.md): applied wherever a password is set —
 # the change form, the e-mail reset, the import's 初始密码, the Django admin, the generated
@@ -115,6 +116,8 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
 PASSWORD_MIN_CLASSES = env_int("PASSWORD_MIN_CLASSES", 3)
 PASSWORD_EXPIRY_DAYS = env_int("PASSWORD_EXPIRY_DAYS", 0)
+# Password checks running at once in one web process; the others queue (reports/auth.py).
+LOGIN_HASH_CONCURRENCY = env_int("LOGIN_HASH_CONCURRENCY", 1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -253,7 +256,6 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "jianfu@localhost")
 # then it never mails staff or superuser accounts. Admins reset passwords in their subtree.
 PASSWORD_RESET_BY_EMAIL = env_bool("PASSWORD_RESET_BY_EMAIL", False)
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 # A signed-in session with no request for this long ends (0 = off); the report form's
 # autosave keeps what was typed (reports/middleware.py IdleSessionMiddleware).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
@@ -264,6 +266,13 @@ SINGLE_SESSION = env_bool("SINGLE_SESSION", False)
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 if AUDIT_RETENTION_DAYS < 180:
     raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (six months)")
+# Sessions last a school's working day (7:30–17:30) and slide while a form is being filled in:
+# static/js/keepalive.js pings /session/keepalive every SESSION_KEEPALIVE_SECONDS after typing.
+# "记住此设备" on the login form: REMEMBER_DEVICE_DAYS instead, on that device only; ended by
+# 退出 there, by changing the password, or by an admin's password reset.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 10 * 3600)
+SESSION_KEEPALIVE_SECONDS = env_int("SESSION_KEEPALIVE_SECONDS", 300)
+REMEMBER_DEVICE_DAYS = env_int("REMEMBER_DEVICE_DAYS", 14)
 
 # HTTPS. Off by default so `make run` works on http://127.0.0.1; .env.example turns all of
 # it on, and `manage.py check --deploy --fail-level WARNING` passes with its values.

@@ -1,7 +1,8 @@
-"""The navbar menu, fitted to the user's role."""
+"""The navbar menu, fitted to the user's role, and the session keep-alive's interval."""
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -43,4 +44,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
         "nav_unit": unit,
         "nav_role": Role(role).label if role else ("系统运维" if user.is_superuser else ""),
+        "session_keepalive_seconds": settings.SESSION_KEEPALIVE_SECONDS,
     }

@@ -83,6 +83,11 @@ def on_login_start_session(sender, request: HttpRequest, user, **kwargs) -> None
         user.session_key = token
 
 
+def _idle_limit() -> int:
+    """Seconds without a request after which a session ends (0: no idle timeout)."""
+    return int(getattr(settings, "SESSION_IDLE_MINUTES", 0) or 0) * 60
+
+
 class IdleSessionMiddleware:
     """End a signed-in session idle for ``SESSION_IDLE_MINUTES``, and (``SINGLE_SESSION``) a
     session replaced by a newer login of the same account.
@@ -108,15 +113,19 @@ class IdleSessionMiddleware:
                     messages.warning(request, "您的账号已在其他地方登录，本次会话已结束。")
                 else:
                     messages.info(request, "长时间未操作，已自动退出登录，请重新登录。")
-            elif now - request.session.get(LAST_SEEN, 0) > 60:
+            elif _idle_limit() and now - request.session.get(LAST_SEEN, 0) > 60:
+                # only when the idle timeout is on: writing the session slides its expiry
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
 
     @staticmethod
     def _reason_to_end(request: HttpRequest, user, now: float) -> str:
-        idle = int(getattr(settings, "SESSION_IDLE_MINUTES", 0) or 0) * 60
+        idle = _idle_limit()
         last = request.session.get(LAST_SEEN)
-        if idle and last is not None and now - last > idle:
+        # A device its user chose to remember (记住此设备, REMEMBER_DEVICE_DAYS > 0) keeps its
+        # session through idle time; REMEMBER_DEVICE_DAYS=0 removes the choice (docs/dengbao.md).
+        remembered = request.session.get("remembered_device")
+        if idle and last is not None and now - last > idle and not remembered:
             return "idle"
         token = request.session.get(SESSION_TOKEN)
         if (

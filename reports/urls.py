@@ -1,4 +1,5 @@
-"""The core's own page: the home page. The feature apps mount their own URLconfs."""
+"""The core's own pages: the home page and the session keep-alive. The feature apps mount
+their own URLconfs."""
 
 from django.urls import path
 
@@ -6,4 +7,5 @@ from reports import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("session/keepalive", views.session_keepalive, name="session_keepalive"),
 ]

@@ -17,12 +17,12 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from reports.audit import audit_record
 from reports.checks import static_manifest_problem
 from reports.choices import CampaignStatus, OrgKind, RectificationStatus
-from reports.forms import NoStaffPasswordResetForm
+from reports.forms import LoginForm, NoStaffPasswordResetForm
 from reports.models import User
 from reports.selectors import (
     is_bureau_staff,
@@ -72,7 +72,17 @@ def _school_task_rows(user: User) -> list[dict[str, Any]]:
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login; the page offers the e-mail reset only when it is turned on."""
+    """Django's login; the page offers the e-mail reset only when it is turned on.
+    "记住此设备" makes this device's session last ``REMEMBER_DEVICE_DAYS``."""
+
+    form_class = LoginForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("remember_device"):
+            self.request.session.set_expiry(settings.REMEMBER_DEVICE_DAYS * 86400)
+            self.request.session["remembered_device"] = True
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -138,6 +148,17 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             request=self.request,
         )
         return response
+
+
+@require_POST
+@never_cache
+def session_keepalive(request: HttpRequest) -> HttpResponse:
+    """static/js/keepalive.js, while someone types in a form: the session's expiry starts
+    again from now (a working day, or the remembered device's days). 401 once signed out."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    request.session.modified = True  # saved again: a new expiry, a new cookie
+    return HttpResponse(status=204)
 
 
 @require_GET

@@ -167,3 +167,29 @@ def test_without_single_session_two_logins_coexist(world):
 def test_an_auditor_account_can_be_made(world):
     """The role exists in the database's check constraint (migration 0015)."""
     assert make_user("aud", world.county_a, Role.AUDITOR).membership.role == "auditor"
+
+
+def test_a_remembered_device_outlives_the_idle_timeout_unless_the_county_turns_it_off(
+    world, settings
+):
+    """记住此设备 exempts that device's session from the idle timeout; REMEMBER_DEVICE_DAYS=0
+    removes the choice from the login page."""
+    import time
+
+    from django.test import Client
+
+    from tests.world import PASSWORD
+
+    client = Client()
+    client.post(
+        "/accounts/login/",
+        {"username": "alice", "password": PASSWORD, "remember_device": "on"},
+    )
+    session = client.session
+    session["_last_seen"] = time.time() - 3 * 3600
+    session.save()
+    assert client.get("/").status_code == 200  # still signed in after three idle hours
+
+    settings.REMEMBER_DEVICE_DAYS = 0
+    page = Client().get("/accounts/login/").content.decode()
+    assert "记住此设备" not in page
