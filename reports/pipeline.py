@@ -185,18 +185,27 @@ def other_unit_names(text: str, organization: Organization) -> list[dict[str, An
 
 
 def _same_as_previous(report: Report) -> list[str]:
-    """Keys of the sections whose text equals the school's last submitted text: this
-    report's own last version (a returned report resubmitted unchanged) or, for a first
-    submission, the previous campaign's report, matched by section key then by kind."""
-    source = report.versions.order_by("-number").first()
-    template = report.campaign.sections
-    if source is None:
-        previous = previous_report(report)
-        source = previous.versions.order_by("-number").first() if previous else None
-        template = previous.campaign.sections if previous else []
+    """Keys of the sections whose text equals the school's last submitted text.
+
+    A first submission is compared with the previous campaign's report, section by section
+    (matched by key, then by kind): last term's text handed in again. A returned report is
+    compared with the version that was returned, as a whole: every section unchanged means
+    nothing was revised (all keys are listed); a partial revision is what a return asks for
+    and lists nothing.
+    """
+    returned = report.versions.order_by("-number").first()
+    if returned is not None:
+        keys = [s["key"] for s in report.campaign.sections]
+        unchanged = all(
+            _squash(report.sections.get(k) or "") == _squash(returned.sections.get(k) or "")
+            for k in keys
+        )
+        return keys if unchanged else []
+    previous = previous_report(report)
+    source = previous.versions.order_by("-number").first() if previous else None
     if source is None:
         return []
-    by_kind = {s["kind"]: s["key"] for s in template}
+    by_kind = {s["kind"]: s["key"] for s in previous.campaign.sections}
     same = []
     for section in report.campaign.sections:
         key = section["key"]
