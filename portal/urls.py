@@ -49,7 +49,7 @@ account_urls = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        reset_only(auth_views.PasswordResetConfirmView.as_view()),
+        reset_only(report_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(

@@ -24,6 +24,7 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", "审核员"
     SUPERVISOR = "supervisor", "上级查看"
     ADMIN = "admin", "管理员"
+    AUDITOR = "auditor", "审计员"
 
 
 class Topic(models.TextChoices):
@@ -60,6 +61,15 @@ class RectificationStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "整改中"
     DONE = "done", "已整改"
     VERIFIED = "verified", "已核实"
+
+
+class RectificationEventKind(models.TextChoices):
+    """One entry of a rectification item's history (``RectificationEvent``)."""
+
+    CREATED = "created", "登记"
+    UPDATED = "updated", "更新"
+    VERIFIED = "verified", "核实"
+    SENT_BACK = "sent_back", "退回整改"
 
 
 class IndicatorGroup(models.TextChoices):
@@ -109,3 +119,10 @@ class ImportState(models.TextChoices):
     RUNNING = "running", "导入中"
     DONE = "done", "已完成"
     FAILED = "failed", "未导入"
+
+
+class AuditResult(models.TextChoices):
+    """Whether the audited attempt succeeded (a failed login, a refused action)."""
+
+    SUCCESS = "success", "成功"
+    FAILURE = "failure", "失败"

@@ -34,6 +34,7 @@ from reports.models import (
     Report,
     ReportVersion,
 )
+from reports.rules import return_scope
 from reports.selectors import previous_report
 
 log = logging.getLogger(__name__)
@@ -187,25 +188,27 @@ def other_unit_names(text: str, organization: Organization) -> list[dict[str, An
 def _same_as_previous(report: Report) -> list[str]:
     """Keys of the sections whose text equals the school's last submitted text.
 
-    A first submission is compared with the previous campaign's report, section by section
-    (matched by key, then by kind): last term's text handed in again. A returned report is
-    compared with the version that was returned, as a whole: every section unchanged means
-    nothing was revised (all keys are listed); a partial revision is what a return asks for
-    and lists nothing.
-    """
+    A first submission is compared with the school's report of the previous campaign
+    (matched by section key, then by kind): 照搬上期. A returned report is compared with the
+    version the reviewer returned, and only where that matters: a section the return named
+    and the school left as it was, or every section when an overall return is resubmitted
+    wholly unchanged. Sections the reviewer did not ask to change are meant to stay."""
     returned = report.versions.order_by("-number").first()
     if returned is not None:
-        keys = [s["key"] for s in report.campaign.sections]
-        unchanged = all(
-            _squash(report.sections.get(k) or "") == _squash(returned.sections.get(k) or "")
-            for k in keys
-        )
-        return keys if unchanged else []
+        same = _same_sections(report, returned, report.campaign.sections)
+        scope = return_scope(report)
+        if scope is not None:
+            return [key for key in same if key in scope.sections]
+        return same if len(same) == len(report.campaign.sections) else []
     previous = previous_report(report)
     source = previous.versions.order_by("-number").first() if previous else None
     if source is None:
         return []
-    by_kind = {s["kind"]: s["key"] for s in previous.campaign.sections}
+    return _same_sections(report, source, previous.campaign.sections)
+
+
+def _same_sections(report: Report, source: ReportVersion, template: list[dict]) -> list[str]:
+    by_kind = {s["kind"]: s["key"] for s in template}
     same = []
     for section in report.campaign.sections:
         key = section["key"]

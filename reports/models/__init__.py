@@ -20,7 +20,9 @@ from reports.models.operations import (
     Notification,
     ReminderSent,
 )
+from reports.models.rectification import RectificationEvent, evidence_path
 from reports.models.reports import (
+    ApprovalBatch,
     Attachment,
     RectificationItem,
     Report,
@@ -32,6 +34,7 @@ from reports.models.reports import (
 
 __all__ = [
     "AnalysisResult",
+    "ApprovalBatch",
     "Attachment",
     "AuditEvent",
     "Campaign",
@@ -44,6 +47,7 @@ __all__ = [
     "Membership",
     "Notification",
     "Organization",
+    "RectificationEvent",
     "RectificationItem",
     "ReferenceText",
     "ReminderSent",
@@ -53,5 +57,6 @@ __all__ = [
     "User",
     "attachment_path",
     "default_sections",
+    "evidence_path",
     "join_sections",
 ]

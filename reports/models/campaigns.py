@@ -129,6 +129,20 @@ class Campaign(models.Model):
         help_text="该单位下属的所有学校",
     )
     target_school_types = models.JSONField("限定学段", default=list, blank=True)
+    doc_number = models.CharField(
+        "发文字号",
+        max_length=60,
+        blank=True,
+        default="",
+        help_text="汇总报告的文号，如 青教减〔2026〕3号；不填则报告不印文号",
+    )
+    main_recipient = models.CharField(
+        "主送单位",
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="汇总报告的主送机关，如 清河市教育局；不填则用发布单位的上级单位",
+    )
     opens_at = models.DateTimeField("开始时间")
     deadline = models.DateTimeField("截止时间")
     status = models.CharField(

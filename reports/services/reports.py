@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from reports.audit import audit_record
-from reports.choices import CampaignStatus, OrgKind, ReportState
+from reports.choices import CampaignStatus, OrgKind, RectificationEventKind, ReportState
 from reports.documents import check_attachment
 from reports.models import (
     Attachment,
@@ -20,8 +20,9 @@ from reports.models import (
     Report,
     User,
 )
-from reports.rules import NotAllowed, WorkflowError, can_edit
+from reports.rules import NotAllowed, WorkflowError, can_edit, return_scope
 from reports.selectors import previous_report
+from reports.services.rectifications import record_event
 
 
 class EditConflict(WorkflowError):
@@ -113,6 +114,9 @@ def report_save_draft(
         if _holds(report, sections, indicator_values, checklist_answers):
             return report  # the same text saved twice (autosave and 提交, two tabs): no conflict
         raise EditConflict(report)
+    sections, indicator_values, checklist_answers = _within_return_scope(
+        report, sections, indicator_values, checklist_answers
+    )
     changed = False
     for field, value in (
         ("sections", sections),
@@ -133,6 +137,28 @@ def _holds(report: Report, *values: dict[str, Any] | None) -> bool:
     fields = (report.sections, report.indicator_values, report.checklist_answers)
     pairs = zip(values, fields, strict=True)
     return all(value is None or value == stored for value, stored in pairs)
+
+
+def _within_return_scope(
+    report: Report,
+    sections: dict[str, str] | None,
+    values: dict[str, Any] | None,
+    answers: dict[str, dict[str, str]] | None,
+) -> tuple[dict[str, str] | None, dict[str, Any] | None, dict[str, dict[str, str]] | None]:
+    """A return that named sections reopened only those (and the indicators it named):
+    whatever was posted for the rest is ignored, so they stay exactly as submitted."""
+    scope = return_scope(report)
+    if scope is None:
+        return sections, values, answers
+    if sections is not None:
+        sections = {
+            **report.sections,
+            **{k: v for k, v in sections.items() if k in scope.sections},
+        }
+    if values is not None:
+        kept = {k: v for k, v in report.indicator_values.items() if k not in scope.indicators}
+        values = {**{k: v for k, v in values.items() if k in scope.indicators}, **kept}
+    return sections, values, None if answers is None else report.checklist_answers
 
 
 @transaction.atomic
@@ -193,9 +219,28 @@ def rectification_save(
         )
     else:
         item = RectificationItem(organization_id=report.organization_id, report=report)
-    item.problem, item.measure, item.owner = problem, measure, owner
-    item.due_date, item.status = due_date, status
+    creating, from_status = item.pk is None, item.status
+    fields = {"problem": problem, "measure": measure, "owner": owner, "due_date": due_date}
+    fields["status"] = status
+    changes = {
+        k: {"from": str(getattr(item, k) or ""), "to": str(v or "")}
+        for k, v in fields.items()
+        if creating or getattr(item, k) != v
+    }
+    if not changes:
+        return item
+    for field, value in fields.items():
+        setattr(item, field, value)
     item.save()
+    kind = RectificationEventKind.CREATED if creating else RectificationEventKind.UPDATED
+    record_event(item=item, kind=kind, actor=actor, from_status=from_status, changes=changes)
+    audit_record(
+        action="rectification_create" if creating else "rectification_update",
+        actor=actor,
+        target=f"{report.organization} · {item.problem[:60]}",
+        organization=report.organization,
+        detail={"item": item.pk, "report": report.pk, "changes": changes},
+    )
     return item
 
 

@@ -23,6 +23,7 @@ from reports import indicators
 from reports.choices import Answer
 from reports.limits import MAX_NOTE_CHARS, MAX_SECTION_CHARS
 from reports.models import IndicatorDefinition, Report
+from reports.rules import return_scope
 
 
 @dataclass
@@ -121,12 +122,14 @@ class IndicatorRow:
     error: str | None
     #: the stored value as entered, for read-only pages ("0", "是", "45 分钟/天", "—")
     display: str = "—"
+    locked: bool = False  # a return that named other indicators keeps this one as submitted
 
 
 def indicator_rows(
     report: Report, previous_values: dict[str, Any], errors: dict[str, str]
 ) -> list[IndicatorRow]:
     definitions = indicators.applicable(report.campaign.indicators.all(), report.organization)
+    scope = return_scope(report)
     rows = []
     for d in definitions:
         stored = report.indicator_values.get(d.code)
@@ -140,6 +143,7 @@ def indicator_rows(
                 previous=None if previous is None else indicators.display_value(d, previous),
                 error=errors.get(f"ind_{d.code}"),
                 display=indicators.display_value(d, stored),
+                locked=scope is not None and d.code not in scope.indicators,
             )
         )
     return rows
@@ -148,6 +152,7 @@ def indicator_rows(
 def checklist_rows(
     report: Report, errors: dict[str, str], typed: QueryDict | dict | None = None
 ) -> list[dict[str, Any]]:
+    locked = return_scope(report) is not None  # a return naming sections keeps the checklist
     rows = []
     items = indicators.applicable(report.campaign.checklist_items.all(), report.organization)
     for item in items:
@@ -162,6 +167,7 @@ def checklist_rows(
                 "note": note,
                 "error": errors.get(f"chk_{item.code}"),
                 "note_error": errors.get(f"note_{item.code}"),
+                "locked": locked,
             }
         )
     return rows
@@ -171,6 +177,7 @@ def section_rows(
     report: Report, errors: dict[str, str], typed: QueryDict | dict | None = None
 ) -> list[dict[str, Any]]:
     """``typed``: the POST of a save that refused a section; its text is shown again as typed."""
+    scope = return_scope(report)  # the return's comment above each section; unnamed ones locked
     rows = []
     for section in report.campaign.sections:
         name = f"section_{section['key']}"
@@ -178,6 +185,9 @@ def section_rows(
         if typed is not None and name in errors and name in typed:
             text = _clean(typed.get(name, ""))
         rows.append({**section, "name": name, "text": text, "error": errors.get(name)})
+        if scope is not None:
+            rows[-1]["comment"] = scope.comments.get(section["key"], "")
+            rows[-1]["locked"] = section["key"] not in scope.sections
     return rows
 
 

@@ -100,5 +100,9 @@ def test_a_bureau_user_creates_and_rotates_a_token(world, login):
     client.post("/dashboard/api-token/")
     assert Token.objects.get(user=world.rita).key != first
     assert api(world.rita).get("/api/campaigns/").status_code == 200
-    assert AuditEvent.objects.filter(action="api_token_rotate", actor=world.rita).count() == 2
+    assert AuditEvent.objects.filter(action="api_token_create", actor=world.rita).count() == 1
+    assert AuditEvent.objects.filter(action="api_token_rotate", actor=world.rita).count() == 1
+    client.post("/dashboard/api-token/", {"revoke": "1"})
+    assert not Token.objects.filter(user=world.rita).exists()
+    assert AuditEvent.objects.filter(action="api_token_revoke", actor=world.rita).count() == 1
     assert login(world.alice).get("/dashboard/api-token/").status_code == 403

@@ -21,16 +21,26 @@ def api_token(request: HttpRequest) -> HttpResponse:
     """A bureau account creates or rotates its API token and sees how to call the API."""
     require_staff(request.user)
     if request.method == "POST":
-        Token.objects.filter(user=request.user).delete()
-        Token.objects.create(user=request.user)
+        had_token, _ = Token.objects.filter(user=request.user).delete()
+        revoke = bool(request.POST.get("revoke"))
+        if not revoke:
+            Token.objects.create(user=request.user)
+        action = (
+            "api_token_revoke"
+            if revoke
+            else ("api_token_rotate" if had_token else "api_token_create")
+        )
         audit_record(
-            action="api_token_rotate",
+            action=action,
             actor=request.user,
             target=request.user.username,
             organization=user_unit(request.user),
             request=request,
         )
-        messages.success(request, "已生成新的接口令牌，旧令牌立即失效。")
+        if revoke:
+            messages.success(request, "接口令牌已吊销，使用它的调用立即失效。")
+        else:
+            messages.success(request, "已生成新的接口令牌，旧令牌立即失效。")
         return redirect("api_token")
     token = Token.objects.filter(user=request.user).first()
     base = request.build_absolute_uri("/api/")

@@ -238,3 +238,39 @@ def test_favicon_ico_answers(client):
     assert response.status_code == 302 and response["Location"].endswith(".ico")
     page = client.get("/accounts/login/").content.decode()
     assert 'rel="icon"' in page
+
+
+def test_a_resubmission_is_flagged_only_where_the_return_asked_for_a_change(world, report, login):
+    from reports.workflow import report_open_review, report_return
+
+    fill(report, world.alice)
+    report_submit(report_id=report.pk, actor=world.alice)
+    report_open_review(report_id=report.pk, reviewer=world.rita)
+    report_return(
+        report_id=report.pk,
+        reviewer=world.rita,
+        version_number=1,
+        comment="请修改",
+        section_comments={"problems": "问题写得太笼统"},
+    )
+    report.refresh_from_db()
+    unchanged = complete_content()
+    page = unescape(
+        page_of(
+            login(world.alice).post(f"/reports/{report.pk}/submit/", form_data(report, unchanged))
+        )
+    )
+    assert "“存在的问题”与本校上一次提交的文字完全相同" in page
+    assert "“自查情况及成效”与本校上一次提交的文字完全相同" not in page  # not asked to change
+    report.refresh_from_db()
+    assert report.state == ReportState.RETURNED
+
+    revised = complete_content()
+    revised["sections"]["problems"] = "课后服务参与率偏低，个别教师作业设计能力不足。"
+    response = login(world.alice).post(
+        f"/reports/{report.pk}/submit/", form_data(report, revised), follow=True
+    )
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and report.version == 2, unescape(
+        page_of(response)
+    )[:300]
