@@ -118,15 +118,9 @@ def findings(report: Report) -> list[Finding]:
         title = KIND_TITLES.get(kind, kind)
         listed.append(Finding("缺少部分", f"没有看到“{title}”部分的内容", field))
     same = result["same_as_previous"]
-    if same and report.version:  # a returned report, compared with the version returned
-        if len(same) == len(report.campaign.sections):
-            message = "与退回的版本相比，正文没有任何修改"
-            listed.append(Finding("未修改", message, f"section_{same[0]}"))
-            return listed
-        for key in same:
-            field = f"section_{key}"
-            message = f"“{titles.get(field, key)}”是退回时要求修改的栏目，但与退回的版本相同"
-            listed.append(Finding("未修改", message, field))
+    if report.version and same and len(same) == len(report.campaign.sections):
+        # a returned report resubmitted wholly unchanged: one line, not one per section
+        listed.append(Finding("未修改", "与退回的版本相比，正文没有任何修改", f"section_{same[0]}"))
         return listed
     for key in same:
         field = f"section_{key}"
