@@ -118,7 +118,12 @@ def findings(report: Report) -> list[Finding]:
         )
         title = KIND_TITLES.get(kind, kind)
         listed.append(Finding("缺少部分", f"没有看到“{title}”部分的内容", field))
-    for key in result["same_as_previous"]:
+    same = result["same_as_previous"]
+    if report.version and same and len(same) == len(report.campaign.sections):
+        # a returned report resubmitted wholly unchanged: one line, not one per section
+        listed.append(Finding("未修改", "与退回的版本相比，正文没有任何修改", f"section_{same[0]}"))
+        return listed
+    for key in same:
         field = f"section_{key}"
         message = f"“{titles.get(field, key)}”与本校上一次提交的文字完全相同"
         listed.append(Finding("与上次相同", message, field))

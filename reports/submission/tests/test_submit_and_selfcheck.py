@@ -12,7 +12,7 @@ from reports import pipeline, validation
 from reports.choices import ReportState
 from reports.models import ChecklistItemDefinition, IndicatorDefinition, Report, ReportVersion
 from reports.services.reports import report_save_draft
-from reports.workflow import report_submit
+from reports.workflow import report_open_review, report_return, report_submit
 from tests.factories import complete_content, fill, form_data, make_campaign
 
 BLANK = "学校共开设社团××个，"
@@ -147,6 +147,23 @@ def test_a_section_identical_to_the_last_report_is_flagged(world, login):
     page = unescape(page_of(response))
     assert "“自查情况及成效”与本校上一次提交的文字完全相同" in page
     assert "“存在的问题”与本校上一次提交的文字完全相同" not in page
+
+
+def test_a_returned_report_resubmitted_without_any_change_is_flagged(world, report, login):
+    version = report_submit(report_id=fill(report, world.alice).pk, actor=world.alice)
+    report_open_review(report_id=report.pk, reviewer=world.rita)
+    report_return(
+        report_id=report.pk, reviewer=world.rita, version_number=version.number, comment="请修改"
+    )
+    report.refresh_from_db()
+    client = login(world.alice)
+    page = unescape(page_of(client.post(f"/reports/{report.pk}/submit/", form_data(report))))
+    assert "与退回的版本相比，正文没有任何修改" in page
+    revised = complete_content()
+    revised["sections"]["problems"] = "按意见改写的问题。"
+    client.post(f"/reports/{report.pk}/submit/", form_data(report, revised))
+    report.refresh_from_db()
+    assert report.version == 2  # a revision of one section is what a return asks for
 
 
 def test_the_school_sees_what_the_worker_later_stores(world, report):
