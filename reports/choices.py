@@ -62,6 +62,15 @@ class RectificationStatus(models.TextChoices):
     VERIFIED = "verified", "已核实"
 
 
+class RectificationEventKind(models.TextChoices):
+    """One entry of a rectification item's history (``RectificationEvent``)."""
+
+    CREATED = "created", "登记"
+    UPDATED = "updated", "更新"
+    VERIFIED = "verified", "核实"
+    SENT_BACK = "sent_back", "退回整改"
+
+
 class IndicatorGroup(models.TextChoices):
     STUDENT = "student", "学生减负与五项管理"
     TEACHER = "teacher", "教师与基层减负"

@@ -172,8 +172,25 @@ def notify_review_action(event: str, action_id: int) -> None:
 
 
 def notify_rectification(event: str, item_id: int, comment: str) -> None:
-    item = RectificationItem.objects.select_related("report").filter(pk=item_id).first()
+    """done → the reviewers above the school, linked to the follow-up page where they verify;
+    verified / sent_back → the school's submitters, linked to its page of items where it acts."""
+    item = (
+        RectificationItem.objects.select_related("report", "organization")
+        .filter(pk=item_id)
+        .first()
+    )
     if item is None:
+        return
+    anchor = f"#item-{item.pk}"
+    if event == "done":
+        notify(
+            reviewers_of(item.organization),
+            "rectification_done",
+            f"{item.organization.name} 已完成整改，请核实：{item.problem[:40]}",
+            f"整改措施：{item.measure}",
+            reverse("rectification_followup") + f"?status=done{anchor}",
+            report=item.report,
+        )
         return
     if event == "verified":
         title = f"整改事项已核实：{item.problem[:40]}"
@@ -185,7 +202,7 @@ def notify_rectification(event: str, item_id: int, comment: str) -> None:
         f"rectification_{event}",
         title,
         body,
-        reverse("report_detail", args=[item.report_id]) + "#rectification",
+        reverse("school_rectifications") + anchor,
         report=item.report,
     )
 

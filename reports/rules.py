@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from reports.choices import CampaignStatus, ReportState, ReviewKind, Role
+from reports.choices import CampaignStatus, RectificationStatus, ReportState, ReviewKind, Role
 from reports.models import RectificationItem, Report, User
 from reports.selectors import user_role, user_unit
 
@@ -126,3 +126,15 @@ def editable_sections(report: Report) -> set[str] | None:
     """The section keys the school may change now (None: all of them)."""
     scope = return_scope(report)
     return None if scope is None else set(scope.sections)
+
+
+def can_update_rectification(user: User, item: RectificationItem) -> bool:
+    """The school's own submitters update its items at any time, until they are verified
+    (whatever the state of the report that raised them)."""
+    unit = user_unit(user)
+    return (
+        unit is not None
+        and unit.pk == item.organization_id
+        and user_role(user) == Role.SUBMITTER
+        and item.status != RectificationStatus.VERIFIED
+    )

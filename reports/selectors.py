@@ -168,3 +168,24 @@ def rectifications_for_report(report):
         .select_related("report__campaign")
         .order_by("report__campaign__deadline", "pk")
     )
+
+
+def school_rectifications(user):
+    """The items of the user's own school, open first, with their history (for its page)."""
+    unit = user_unit(user)
+    if unit is None or not unit.is_school:
+        return RectificationItem.objects.none()
+    return (
+        RectificationItem.objects.filter(organization=unit)
+        .select_related("report__campaign")
+        .prefetch_related("events__actor")
+        .order_by(
+            Case(
+                When(status=RectificationStatus.VERIFIED, then=1),
+                default=0,
+                output_field=IntegerField(),
+            ),
+            F("due_date").asc(nulls_last=True),
+            "pk",
+        )
+    )

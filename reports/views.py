@@ -20,11 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from reports.checks import static_manifest_problem
-from reports.choices import CampaignStatus, OrgKind
+from reports.choices import CampaignStatus, OrgKind, RectificationStatus
 from reports.forms import NoStaffPasswordResetForm
 from reports.models import User
 from reports.selectors import (
     is_bureau_staff,
+    school_rectifications,
     school_tasks,
     units_visible_to,
     user_role,
@@ -39,6 +40,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"unit": unit, "role": user_role(request.user)}
     if unit is not None and unit.is_school:
         context["tasks"] = _school_task_rows(request.user)
+        context["open_rectifications"] = (
+            school_rectifications(request.user).exclude(status=RectificationStatus.VERIFIED).count()
+        )
     if unit is not None and is_bureau_staff(request.user):
         below = units_visible_to(request.user).exclude(pk=unit.pk)
         context["unit_counts"] = below.aggregate(

@@ -41,6 +41,7 @@ from reports.rules import (
     submission_window_error,
 )
 from reports.selectors import rectifications_for_report
+from reports.services.rectifications import record_event
 from reports.validation import report_errors, report_values_for_submit
 
 
@@ -114,13 +115,15 @@ def _open_rectifications_from_checklist(report: Report) -> None:
     )
     for code, answer in report.checklist_answers.items():
         if answer.get("answer") in (Answer.PARTIAL, Answer.NOT_DONE) and code not in existing:
-            RectificationItem.objects.create(
+            item = RectificationItem.objects.create(
                 organization=report.organization,
                 report=report,
                 problem=f"{items.get(code, code)}：{answer.get('note', '')}".strip("："),
                 checklist_code=code,
                 status=RectificationStatus.OPEN,
             )
+            label = Answer(answer["answer"]).label
+            record_event(item=item, kind="created", actor=None, comment=f"自查清单：{label}")
 
 
 def _rectification_snapshot(report: Report) -> list[dict[str, Any]]:
@@ -407,6 +410,8 @@ def rectification_verify(
         raise NotAllowed("只有上级教育局的审核员可以核实整改事项")
     if item.status == RectificationStatus.VERIFIED:
         raise InvalidTransition("这项整改已经核实过了")
+    if not item.measure.strip():
+        raise InvalidTransition("学校还没有填写整改措施，不能核实；可等学校填写后再核实")
     return _rectification_act(
         item, reviewer, RectificationStatus.VERIFIED, "verified", comment, request
     )
@@ -447,6 +452,7 @@ def _rectification_act(
     from_status = item.status
     item.status = to_status
     item.save(update_fields=["status", "updated_at"])
+    record_event(item=item, kind=event, actor=reviewer, from_status=from_status, comment=comment)
     audit_record(
         action=_RECTIFICATION_AUDIT[event],
         actor=reviewer,

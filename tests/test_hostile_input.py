@@ -206,6 +206,7 @@ def scene(world) -> Scene:
         report=draft,
         problem="作业公示不及时",
         status=RectificationStatus.DONE,
+        measure="已整改到位",
     )
     attachment = Attachment(
         report=draft, original_name="说明.txt", content_type="text/plain", size=6

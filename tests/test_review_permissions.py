@@ -55,6 +55,7 @@ def test_report_pages_and_actions(world, login, username, page, expected):
         report=report,
         problem="课后服务讲新课",
         status=RectificationStatus.DONE,
+        measure="已整改到位",
     )
     method, url, data = REPORT_PAGES[page]
     client = login(getattr(world, username))

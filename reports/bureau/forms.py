@@ -9,9 +9,15 @@ from django.conf import settings
 from django.utils import timezone
 
 from reports.analysis.sections import classify_title
-from reports.choices import OrgKind, SchoolType
+from reports.bureau.topics import (
+    CHECKLIST_TOPICS,
+    INDICATOR_GROUPS,
+    topics_for_checklist_topic,
+    topics_for_indicator_group,
+)
+from reports.choices import ChecklistTopic, IndicatorGroup, OrgKind, SchoolType, Topic
 from reports.documents import DocumentError, check_attachment
-from reports.models import Campaign
+from reports.models import Campaign, ChecklistItemDefinition, IndicatorDefinition
 
 SHEET_MAX_BYTES = 10 * 1024 * 1024
 
@@ -39,7 +45,14 @@ class OrgImportForm(forms.Form):
 
 
 class CampaignForm(forms.ModelForm):
-    """A bureau creates a 填报任务. Sections are typed one title per line."""
+    """A bureau creates or edits a draft 填报任务. Sections are typed one title per line.
+
+    Mistakes are refused with a sentence naming the consequence: a deadline already past would
+    make every target school 逾期未交 the moment the task is published. The indicators and the
+    checklist are rendered grouped (``indicator_groups``, ``checklist_groups``), each box
+    carrying the topics it belongs to (``data-topics``) so that ``static/js/campaign_form.js``
+    preselects the items of the topic chosen; a new form starts with the default topic's items.
+    """
 
     section_titles = forms.CharField(
         label="报告栏目",
@@ -66,6 +79,8 @@ class CampaignForm(forms.ModelForm):
             "target_school_types",
             "opens_at",
             "deadline",
+            "doc_number",
+            "main_recipient",
             "indicators",
             "checklist_items",
         ]
@@ -81,19 +96,69 @@ class CampaignForm(forms.ModelForm):
             "notice": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, units=None, **kwargs) -> None:
+    def __init__(self, *args, units=None, pending_name: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.pending_name = pending_name
         self.fields["target_school_types"].choices = SchoolType.choices
+        self.fields["topic"].widget.attrs["data-topic-select"] = ""
         if units is not None:
             self.fields["target_unit"].queryset = units.exclude(kind=OrgKind.SCHOOL)
         self.fields["target_unit"].help_text = "该单位下属的所有学校都要填报"
+        if self.instance.pk:
+            self.fields["section_titles"].initial = "\n".join(
+                s["title"] for s in self.instance.sections
+            )
+        elif not self.is_bound:
+            topic = self.initial.get("topic") or Topic.SHUANGJIAN
+            indicators = IndicatorDefinition.objects.filter(group__in=INDICATOR_GROUPS[topic])
+            checklist = ChecklistItemDefinition.objects.filter(topic__in=CHECKLIST_TOPICS[topic])
+            self.initial["indicators"] = list(indicators.values_list("pk", flat=True))
+            self.initial["checklist_items"] = list(checklist.values_list("pk", flat=True))
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def _chosen(self, name: str) -> set[str]:
+        if self.is_bound:
+            return set(self.data.getlist(name))
+        if self.instance.pk:
+            return {str(pk) for pk in getattr(self.instance, name).values_list("pk", flat=True)}
+        return {str(getattr(v, "pk", v)) for v in self.initial.get(name, [])}
+
+    def indicator_groups(self) -> list[dict]:
+        chosen = self._chosen("indicators")
+        groups = []
+        for group, label in IndicatorGroup.choices:
+            items = [
+                {
+                    "pk": d.pk,
+                    "label": str(d),
+                    "note": d.limit_note,
+                    "checked": str(d.pk) in chosen,
+                }
+                for d in self.fields["indicators"].queryset
+                if d.group == group
+            ]
+            topics = " ".join(topics_for_indicator_group(group))
+            groups.append({"label": label, "topics": topics, "items": items})
+        return [g for g in groups if g["items"]]
+
+    def checklist_groups(self) -> list[dict]:
+        chosen = self._chosen("checklist_items")
+        groups = []
+        for topic, label in ChecklistTopic.choices:
+            items = [
+                {"pk": d.pk, "label": d.text, "note": "", "checked": str(d.pk) in chosen}
+                for d in self.fields["checklist_items"].queryset
+                if d.topic == topic
+            ]
+            topics = " ".join(topics_for_checklist_topic(topic))
+            groups.append({"label": label, "topics": topics, "items": items})
+        return [g for g in groups if g["items"]]
 
     def clean_notice_file(self):
         """Same rules as report attachments: type by content, size limit, safe name."""
         upload = self.cleaned_data.get("notice_file")
-        if not upload or not hasattr(upload, "size"):
+        if not upload or not hasattr(upload, "size") or not hasattr(upload, "content_type"):
             return upload
         limit = settings.UPLOAD_MAX_BYTES
         if upload.size > limit:
@@ -107,11 +172,25 @@ class CampaignForm(forms.ModelForm):
             raise forms.ValidationError(str(exc)) from exc
         return upload
 
+    def new_upload(self):
+        """The notice file uploaded with this very request, if it passed its checks."""
+        if "notice_file" in self.errors or not hasattr(self, "cleaned_data"):
+            return None
+        upload = self.cleaned_data.get("notice_file")
+        return upload if hasattr(upload, "content_type") else None
+
     def clean(self):
         cleaned = super().clean()
         opens_at, deadline = cleaned.get("opens_at"), cleaned.get("deadline")
         if opens_at and deadline and deadline <= opens_at:
             self.add_error("deadline", "截止时间必须晚于开始时间")
+        if deadline and deadline <= timezone.now():
+            when = timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")
+            self.add_error(
+                "deadline",
+                f"截止时间 {when} 已经过去：任务一发布，所有应报学校都会立即成为“逾期未交”。"
+                "请改为今后的时间",
+            )
         if deadline:
             hour = timezone.localtime(deadline).hour
             if not 8 <= hour < 20 and not (hour == 20 and timezone.localtime(deadline).minute == 0):

@@ -28,6 +28,8 @@ urlpatterns = [
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/new/", campaigns.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/delete/", campaigns.campaign_delete_view, name="campaign_delete"),
     path("campaigns/<int:pk>/publish/", campaigns.campaign_publish_view, name="campaign_publish"),
     path("campaigns/<int:pk>/close/", campaigns.campaign_close_view, name="campaign_close"),
     path(

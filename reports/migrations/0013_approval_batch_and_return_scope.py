@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0011_import_job"),
+        ("reports", "0012_school_scopes"),
     ]
 
     operations = [

@@ -20,6 +20,7 @@ from reports.models.operations import (
     Notification,
     ReminderSent,
 )
+from reports.models.rectification import RectificationEvent, evidence_path
 from reports.models.reports import (
     ApprovalBatch,
     Attachment,
@@ -46,6 +47,7 @@ __all__ = [
     "Membership",
     "Notification",
     "Organization",
+    "RectificationEvent",
     "RectificationItem",
     "ReferenceText",
     "ReminderSent",
@@ -55,5 +57,6 @@ __all__ = [
     "User",
     "attachment_path",
     "default_sections",
+    "evidence_path",
     "join_sections",
 ]

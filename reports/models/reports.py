@@ -213,7 +213,7 @@ class ReviewAction(models.Model):
 class ApprovalBatch(models.Model):
     """A bulk approval with a sampled audit (批量通过): the reviewer picks flag-free reports and
     one comment; the portal draws a random sample that must be opened and approved one by
-    one before the rest are approved together (``reports.services.approval_batches``)."""
+    one before the rest are approved together (``reports.approval_batches``)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     reviewer = models.ForeignKey(

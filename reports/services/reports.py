@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from reports.audit import audit_record
-from reports.choices import CampaignStatus, OrgKind, ReportState
+from reports.choices import CampaignStatus, OrgKind, RectificationEventKind, ReportState
 from reports.documents import check_attachment
 from reports.models import (
     Attachment,
@@ -22,6 +22,7 @@ from reports.models import (
 )
 from reports.rules import NotAllowed, WorkflowError, can_edit, return_scope
 from reports.selectors import previous_report
+from reports.services.rectifications import record_event
 
 
 class EditConflict(WorkflowError):
@@ -101,7 +102,8 @@ def report_save_draft(
     checklist_answers: dict[str, dict[str, str]] | None = None,
 ) -> Report:
     """Save what the school typed. ``revision`` is the one the editor loaded: if someone
-    saved since, nothing is written and ``EditConflict`` carries the current content; None
+    saved something else since, nothing is written and ``EditConflict`` carries the current
+    content (a stale save of exactly what is stored is not a conflict); None
     (a malformed revision) is refused the same way, as ``UnknownRevision``."""
     report = Report.objects.select_for_update().select_related("campaign").get(pk=report_id)
     if not can_edit(actor, report):
@@ -109,6 +111,8 @@ def report_save_draft(
     if revision is None:
         raise UnknownRevision(report)
     if revision != report.revision:
+        if _holds(report, sections, indicator_values, checklist_answers):
+            return report  # the same text saved twice (autosave and 提交, two tabs): no conflict
         raise EditConflict(report)
     sections, indicator_values, checklist_answers = _within_return_scope(
         report, sections, indicator_values, checklist_answers
@@ -127,6 +131,12 @@ def report_save_draft(
         report.updated_by = actor
         report.save()
     return report
+
+
+def _holds(report: Report, *values: dict[str, Any] | None) -> bool:
+    fields = (report.sections, report.indicator_values, report.checklist_answers)
+    pairs = zip(values, fields, strict=True)
+    return all(value is None or value == stored for value, stored in pairs)
 
 
 def _within_return_scope(
@@ -209,9 +219,28 @@ def rectification_save(
         )
     else:
         item = RectificationItem(organization_id=report.organization_id, report=report)
-    item.problem, item.measure, item.owner = problem, measure, owner
-    item.due_date, item.status = due_date, status
+    creating, from_status = item.pk is None, item.status
+    fields = {"problem": problem, "measure": measure, "owner": owner, "due_date": due_date}
+    fields["status"] = status
+    changes = {
+        k: {"from": str(getattr(item, k) or ""), "to": str(v or "")}
+        for k, v in fields.items()
+        if creating or getattr(item, k) != v
+    }
+    if not changes:
+        return item
+    for field, value in fields.items():
+        setattr(item, field, value)
     item.save()
+    kind = RectificationEventKind.CREATED if creating else RectificationEventKind.UPDATED
+    record_event(item=item, kind=kind, actor=actor, from_status=from_status, changes=changes)
+    audit_record(
+        action="rectification_create" if creating else "rectification_update",
+        actor=actor,
+        target=f"{report.organization} · {item.problem[:60]}",
+        organization=report.organization,
+        detail={"item": item.pk, "report": report.pk, "changes": changes},
+    )
     return item
 
 

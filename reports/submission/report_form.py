@@ -76,7 +76,7 @@ def parse_form(report: Report, data: QueryDict | dict) -> ParsedForm:
             if problem:
                 errors[name] = f"{definition.label}：{problem}"
     answers: dict[str, dict[str, str]] = dict(report.checklist_answers)
-    for item in report.campaign.checklist_items.all():
+    for item in indicators.applicable(report.campaign.checklist_items.all(), report.organization):
         if f"chk_{item.code}" in data or f"note_{item.code}" in data:
             answer = data.get(f"chk_{item.code}", "")
             note = _clean(data.get(f"note_{item.code}", "")).strip()
@@ -100,9 +100,12 @@ def parse_post(report: Report, data: QueryDict | dict) -> dict[str, Any]:
     return parse_form(report, data).data
 
 
-def _clean(text: Any) -> str:
+def clean_text(text: Any) -> str:
     """Plain LF line breaks, no NUL (PostgreSQL cannot store it in text or JSON)."""
     return _newlines(str(text)).replace("\x00", "")
+
+
+_clean = clean_text
 
 
 def _newlines(text: str) -> str:
@@ -117,6 +120,8 @@ class IndicatorRow:
     value: Any
     previous: Any
     error: str | None
+    #: the stored value as entered, for read-only pages ("0", "是", "45 分钟/天", "—")
+    display: str = "—"
     locked: bool = False  # a return that named other indicators keeps this one as submitted
 
 
@@ -127,18 +132,17 @@ def indicator_rows(
     scope = return_scope(report)
     rows = []
     for d in definitions:
-        value = report.indicator_values.get(d.code)
+        stored = report.indicator_values.get(d.code)
+        value = {True: "yes", False: "no"}.get(stored, stored) if d.kind == "yesno" else stored
         previous = previous_values.get(d.code)
-        if d.kind == "yesno":
-            value = {True: "yes", False: "no"}.get(value, value)
-            previous = {True: "是", False: "否"}.get(previous, previous)
         rows.append(
             IndicatorRow(
                 definition=d,
                 name=f"ind_{d.code}",
                 value="" if value is None else value,
-                previous=previous,
+                previous=None if previous is None else indicators.display_value(d, previous),
                 error=errors.get(f"ind_{d.code}"),
+                display=indicators.display_value(d, stored),
                 locked=scope is not None and d.code not in scope.indicators,
             )
         )
@@ -150,7 +154,8 @@ def checklist_rows(
 ) -> list[dict[str, Any]]:
     locked = return_scope(report) is not None  # a return naming sections keeps the checklist
     rows = []
-    for item in report.campaign.checklist_items.all():
+    items = indicators.applicable(report.campaign.checklist_items.all(), report.organization)
+    for item in items:
         answer = report.checklist_answers.get(item.code) or {}
         note, name = answer.get("note", ""), f"note_{item.code}"
         if typed is not None and name in errors and name in typed:
@@ -184,3 +189,35 @@ def section_rows(
             rows[-1]["comment"] = scope.comments.get(section["key"], "")
             rows[-1]["locked"] = section["key"] not in scope.sections
     return rows
+
+
+def error_summary(
+    sections: list[dict[str, Any]],
+    indicator_rows: list[IndicatorRow],
+    checklist: list[dict[str, Any]],
+    errors: dict[str, str],
+) -> list[dict[str, str]]:
+    """Each message once, in the order of the form, with the id of the field it links to
+    (GOV.UK's error summary: "有 N 处需要修改", each a link to its field). A message that
+    does not name its field gets the field's label in front ("在校学生数：不能小于 0人")."""
+    ordered: list[tuple[str, str, str]] = []  # field name, anchor, label
+    for s in sections:
+        ordered.append((s["name"], f"id_{s['name']}", s["title"]))
+    for row in indicator_rows:
+        ordered.append((row.name, f"id_{row.name}", row.definition.label))
+    for number, row in enumerate(checklist, start=1):
+        code, label = row["item"].code, f"自查清单第 {number} 项"
+        ordered += [
+            (f"chk_{code}", f"id_chk_{code}", label),
+            (f"note_{code}", f"id_note_{code}", label),
+        ]
+    summary = []
+    for name, anchor, label in ordered:
+        if name in errors:
+            message = errors[name]
+            if label not in message:
+                message = f"{label}：{message}"
+            summary.append({"href": f"#{anchor}", "message": message})
+    shown = {name for name, _, _ in ordered}
+    summary += [{"href": "", "message": m} for name, m in errors.items() if name not in shown]
+    return summary

@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from reports.submission.views import attachments, imports, rectifications, report
+from reports.submission.views import (
+    attachments,
+    imports,
+    rectification_items,
+    rectifications,
+    report,
+)
 
 urlpatterns = [
     path("reports/<int:pk>/", report.report_detail, name="report_detail"),
@@ -19,6 +25,21 @@ urlpatterns = [
         "reports/<int:pk>/rectifications/",
         rectifications.rectification_save_view,
         name="rectification_save",
+    ),
+    path(
+        "rectifications/",
+        rectification_items.school_rectifications_view,
+        name="school_rectifications",
+    ),
+    path(
+        "rectifications/<int:pk>/update/",
+        rectification_items.school_rectification_update,
+        name="school_rectification_update",
+    ),
+    path(
+        "rectifications/evidence/<int:pk>/",
+        rectification_items.rectification_evidence,
+        name="rectification_evidence",
     ),
     path("attachments/<int:pk>/", attachments.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", attachments.attachment_delete, name="attachment_delete"),

@@ -20,6 +20,7 @@ from reports.dashboards.exports.docx_style import (
 )
 from reports.dashboards.exports.names import safe_name
 from reports.dashboards.exports.rows import ANSWER_LABELS
+from reports.dashboards.exports.wording import join_title
 from reports.dashboards.queries import scoped_reports
 from reports.models import Campaign, Organization, ReportVersion, User
 
@@ -34,7 +35,7 @@ def report_docx(version: ReportVersion, indicators: dict, checklist: dict) -> by
     report = version.report
     campaign, school = report.campaign, report.organization
     doc = official_document()
-    doc.add_paragraph(f"{school.name}{campaign.title}自查报告", style=TITLE_STYLE)
+    doc.add_paragraph(join_title(f"{school.name}{campaign.title}", "自查报告"), style=TITLE_STYLE)
     submitted = timezone.localtime(version.submitted_at)
     doc.add_paragraph(
         f"单位：{school.name}（{school.code}）　第{version.number}版　"

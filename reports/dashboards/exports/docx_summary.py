@@ -4,6 +4,12 @@ Structure, in the official style: title, an opening paragraph, then 一、总体
 timeliness), 二、主要指标 (a table against the policy limits and the previous campaign),
 三、存在的主要问题 (the problems schools listed, grouped by topic with counts and examples),
 四、需要关注的学校 (flagged, late, returned), 五、下一步工作建议.
+
+As a 公文 (GB/T 9704): the task's 文号 above the title when the task has one, a 主送 line
+(the task's setting, else — see ``recipient_of``), the author's name and the date (2026年6月4日)
+under the text. The author is the task's issuing unit when the summary covers its whole area
+(or more); a unit below the issuer summarising its own part is the author of that summary.
+Quotations of problems come only from reports the analysis found on topic and not copied.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 
 from reports.choices import ReportState
 from reports.dashboards import queries
@@ -26,6 +33,13 @@ from reports.dashboards.exports.docx_style import (
     add_table,
     official_document,
 )
+from reports.dashboards.exports.wording import (
+    cn_date,
+    cn_datetime,
+    cn_day_range,
+    join_title,
+    quoted,
+)
 from reports.models import Campaign, Organization, ReportVersion, User
 
 HEADINGS = [
@@ -35,6 +49,7 @@ HEADINGS = [
     "四、需要关注的学校",
     "五、下一步工作建议",
 ]
+INDICATOR_WIDTHS = [4.2, 1.2, 1.3, 1.2, 1.2, 2.3, 1.2, 1.3, 1.7]  # cm, 15.6 in all
 INDICATOR_HEADERS = [
     "指标",
     "填报学校数",
@@ -78,6 +93,12 @@ class TopicGroup:
     examples: list[tuple[str, str]] = field(default_factory=list)
 
 
+@dataclass
+class Problems:
+    groups: list[TopicGroup]
+    left_out: int  # reports not quoted: off topic or copied
+
+
 def problem_items(text: str) -> list[str]:
     items = []
     for part in ITEM_SPLIT.split(text or ""):
@@ -94,23 +115,49 @@ def topic_of(item: str) -> str:
     return "其他"
 
 
-def group_problems(campaign: Campaign, unit: Organization, user: User | None) -> list[TopicGroup]:
-    """The problems section of each report's current version, grouped by topic."""
+def group_problems(campaign: Campaign, unit: Organization, user: User | None) -> Problems:
+    """The problems section of each report's current version, grouped by topic; a version
+    the analysis found off topic or copied is left out (neither counted nor quoted)."""
     reports = queries.scoped_reports(campaign, unit, user).filter(version__gt=0)
     versions = (
         ReportVersion.objects.filter(report__in=reports, number=F("report__version"))
         .order_by("report__organization__path")
-        .values_list("report__organization__name", "sections")
+        .values_list("report__organization__name", "sections", "analysis__flags")
     )
     groups = {name: TopicGroup(name) for name, _ in PROBLEM_TOPICS}
-    for school, sections in versions.iterator(chunk_size=500):
+    left_out = 0
+    for school, sections, flags in versions.iterator(chunk_size=500):
+        if _unreliable(flags or {}):
+            left_out += 1
+            continue
         for item in problem_items((sections or {}).get("problems", "")):
             group = groups[topic_of(item)]
             group.items += 1
             group.schools.add(school)
             if len(group.examples) < 2 and all(item != e for e, _ in group.examples):
                 group.examples.append((item, school))
-    return [g for g in groups.values() if g.items]
+    return Problems([g for g in groups.values() if g.items], left_out)
+
+
+def _unreliable(flags: dict[str, Any]) -> bool:
+    return bool(flags.get("off_topic")) or (flags.get("copies") or 0) > 0
+
+
+def author_of(campaign: Campaign, unit: Organization) -> Organization:
+    """The issuer, unless the summary covers only a part of its area (then that unit)."""
+    issuer = campaign.issuer
+    inside = unit.path.startswith(issuer.path) and unit.pk != issuer.pk
+    return unit if inside else issuer
+
+
+def recipient_of(campaign: Campaign, author: Organization) -> str:
+    """主送: the task's setting; else the issuer when a lower unit reports on its part of the
+    task; else the author's parent unit; else nothing (a root unit reports to no one here)."""
+    if campaign.main_recipient.strip():
+        return campaign.main_recipient.strip()
+    if author.pk != campaign.issuer_id:
+        return campaign.issuer.name
+    return author.parent.name if author.parent_id else ""
 
 
 def _pct(part: int, whole: int) -> str:
@@ -141,15 +188,23 @@ def write_summary(
     """The summary report of ``unit`` for ``campaign``: title, opening, the five sections in
     order, then the signature and the date."""
     data = summary_content(campaign, unit, user)
+    author = author_of(campaign, unit)
     doc = official_document()
-    _write_opening(doc, campaign, unit, data)
+    doc.core_properties.author = author.name
+    doc.core_properties.title = _title(campaign, unit, author)
+    _write_opening(doc, campaign, unit, author, data)
     _write_overall(doc, campaign, data)
     _write_indicators(doc, data)
     _write_problems(doc, data["problems"])
     concerns = _write_attention(doc, data)
-    _write_suggestions(doc, data["problems"], concerns)
-    _write_signature(doc, unit)
+    _write_suggestions(doc, data["problems"].groups, concerns)
+    _write_signature(doc, author)
     doc.save(target)
+
+
+def _title(campaign: Campaign, unit: Organization, author: Organization) -> str:
+    scope = "" if unit.pk == author.pk else unit.name
+    return join_title(f"{author.name}关于{scope}{campaign.title}", "情况的汇总报告")
 
 
 @dataclass
@@ -165,12 +220,25 @@ def _heading(doc: Document, text: str) -> None:
     doc.add_paragraph(text, style=HEADING_STYLE)
 
 
-def _write_opening(doc: Document, campaign: Campaign, unit: Organization, data: dict) -> None:
-    doc.add_paragraph(f"{unit.name}关于{campaign.title}情况的汇总报告", style=TITLE_STYLE)
+def _write_opening(
+    doc: Document, campaign: Campaign, unit: Organization, author: Organization, data: dict
+) -> None:
+    """文号 (if the task has one), title, 主送 line, then the opening paragraph."""
+    if campaign.doc_number.strip():
+        number = doc.add_paragraph(campaign.doc_number.strip())
+        number.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        number.paragraph_format.first_line_indent = Pt(0)
+        number.paragraph_format.space_after = Pt(16)
+    doc.add_paragraph(_title(campaign, unit, author), style=TITLE_STYLE)
+    recipient = recipient_of(campaign, author)
+    if recipient:
+        line = doc.add_paragraph(f"{recipient}：")
+        line.paragraph_format.first_line_indent = Pt(0)
     totals = data["progress"]["totals"]
+    area = "辖区内" if unit.pk == author.pk else unit.name
     doc.add_paragraph(
-        f"根据“{campaign.title}”（{campaign.period}）工作安排，{unit.name}组织辖区内"
-        f"{totals['total']}所学校对照自查清单逐项开展自查，截至{timezone.localtime():%Y年%m月%d日}，"
+        f"根据{quoted(campaign.title)}（{campaign.period}）工作安排，{author.name}组织{area}"
+        f"{totals['total']}所学校对照自查清单逐项开展自查，截至{cn_date(timezone.now())}，"
         f"共收到自查报告{totals['handed_in']}份。现将有关情况汇总报告如下。"
     )
 
@@ -179,20 +247,19 @@ def _write_overall(doc: Document, campaign: Campaign, data: dict) -> None:
     """一、总体情况: counts by state, when the first submissions came, the per-unit table."""
     _heading(doc, HEADINGS[0])
     totals = data["progress"]["totals"]
-    deadline = timezone.localtime(campaign.deadline)
     doc.add_paragraph(
         f"本次自查应报学校{totals['total']}所，已提交{totals['handed_in']}所"
         f"（提交率{_pct(totals['handed_in'], totals['total'])}），"
         f"其中按时提交{totals['on_time']}所、"
         f"逾期{totals['late']}所；已审核通过{totals['approved']}所，退回修改{totals['returned']}所，"
         f"尚未开始{totals['not_started']}所，草稿未提交{totals['draft']}所。"
-        f"填报截止时间为{deadline:%Y年%m月%d日%H时%M分}。"
+        f"填报截止时间为{cn_datetime(campaign.deadline)}。"
     )
     days = data["timeliness"]["days"]
     if days:
         last_days = sum(r["count"] for r in days if 0 <= r["days_to_deadline"] <= 1)
         doc.add_paragraph(
-            f"首次提交集中在{days[0]['day']:%m月%d日}至{days[-1]['day']:%m月%d日}之间，"
+            f"首次提交集中在{cn_day_range(days[0]['day'], days[-1]['day'])}，"
             f"截止前最后两天提交{last_days}所。"
         )
     children = data["progress"]["children"]
@@ -235,7 +302,7 @@ def _write_indicators(doc: Document, data: dict) -> None:
         if previous is not None:
             text += f"与上期（{previous.title}）相比的变化见下表。"
         doc.add_paragraph(text)
-        add_table(doc, INDICATOR_HEADERS, [_indicator_row(s) for s in stats])
+        add_table(doc, INDICATOR_HEADERS, [_indicator_row(s) for s in stats], INDICATOR_WIDTHS)
     else:
         doc.add_paragraph("暂无学校提交指标数据。")
     for cut in data["indicators"]["cuts"]:
@@ -260,17 +327,23 @@ def _indicator_row(s: queries.IndicatorStat) -> list[Any]:
     ]
 
 
-def _write_problems(doc: Document, problems: list[TopicGroup]) -> None:
+def _write_problems(doc: Document, problems: Problems) -> None:
     """三、存在的主要问题: the problems schools listed, by topic, with two examples each."""
     _heading(doc, HEADINGS[2])
-    if not problems:
-        doc.add_paragraph("已提交的报告中暂未列出问题。")
+    left_out = (
+        f"（文本分析提示偏离主题或存在雷同的{problems.left_out}份报告未计入。）"
+        if problems.left_out
+        else ""
+    )
+    if not problems.groups:
+        doc.add_paragraph(f"已提交的报告中暂未列出问题。{left_out}")
         return
     doc.add_paragraph(
-        f"各学校在自查报告中共列出问题{sum(g.items for g in problems)}条，主要集中在以下方面。"
+        f"各学校在自查报告中共列出问题{sum(g.items for g in problems.groups)}条，"
+        f"主要集中在以下方面。{left_out}"
     )
-    for i, group in enumerate(problems):
-        examples = "；".join(f"“{text}”（{school}）" for text, school in group.examples)
+    for i, group in enumerate(problems.groups):
+        examples = "；".join(f"{quoted(text)}（{school}）" for text, school in group.examples)
         doc.add_paragraph(f"（{ORDINALS[i]}）{group.name}方面。", style=SUBHEADING_STYLE)
         doc.add_paragraph(
             f"共有{len(group.schools)}所学校提及，计{group.items}条。如：{examples}。"
@@ -328,8 +401,10 @@ def _write_suggestions(doc: Document, problems: list[TopicGroup], concerns: Conc
     doc.add_paragraph("")
 
 
-def _write_signature(doc: Document, unit: Organization) -> None:
-    closing = doc.add_paragraph(f"{unit.name}")
-    closing.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    dated = doc.add_paragraph(f"{timezone.localtime():%Y年%m月%d日}")
-    dated.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+def _write_signature(doc: Document, author: Organization) -> None:
+    """The issuing unit and the date, right-aligned with four characters' space (GB/T 9704)."""
+    for text in (author.name, cn_date(timezone.now())):
+        line = doc.add_paragraph(text)
+        line.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        line.paragraph_format.first_line_indent = Pt(0)
+        line.paragraph_format.right_indent = Pt(64)

@@ -51,7 +51,7 @@ FLAG_FIELDS: list[tuple[str, str]] = [
 class Column:
     header: str
     width: int
-    kind: str = "text"  # text | number | datetime | percent
+    kind: str = "text"  # text | number | datetime | percent (a value 0–100, shown as 45.0%)
 
 
 @dataclass
@@ -92,10 +92,12 @@ def row_context(campaign: Campaign, unit: Organization) -> RowContext:
     columns = list(FIXED_COLUMNS)
     for d in indicators:
         header = f"{d.label}（{d.unit}）" if d.unit else d.label
-        columns.append(Column(header, max(10, min(len(header) * 2, 24)), "number"))
+        kind = "percent" if d.unit == "%" else "number"
+        columns.append(Column(header, max(10, min(len(header) * 2, 24)), kind))
     for item in checklist:
         columns.append(Column(item.text, 14))
-    columns.append(Column("雷同比例（%）", 12, "number"))
+        columns.append(Column(f"{item.text}（说明）", 24))
+    columns.append(Column("雷同比例（%）", 12, "percent"))
     columns.extend(Column(header, 10, "number") for _, header in FLAG_FIELDS)
     columns.extend(
         [Column("偏离主题", 8), Column("不是自查报告", 10), Column("风险分", 8, "number")]
@@ -216,7 +218,11 @@ def cells(rec: dict[str, Any], ctx: RowContext) -> list[Any]:
     answers = rec["checklist_answers"]
     for item in ctx.checklist:
         answer = answers.get(item.code) or {}
-        out.append(ANSWER_LABELS.get(answer.get("answer"), "") if isinstance(answer, dict) else "")
+        if not isinstance(answer, dict):
+            answer = {}
+        out.append(ANSWER_LABELS.get(answer.get("answer"), ""))
+        note = answer.get("note")
+        out.append(note if isinstance(note, str) else "")
     flags = rec["flags"]
     share = rec["copied_share"]
     if flags is None:

@@ -31,19 +31,31 @@ PROGRESS_HEADERS = [
     ("on_time", "按时提交"),
     ("handed_in_rate", "提交率（%）"),
 ]
+PERCENT_KEYS = {"handed_in_rate"}
 
 
 class _Sheet:
-    """A worksheet with a frozen bold header, set widths and typed cells."""
+    """A worksheet with a frozen bold header and name column(s), set widths and typed cells.
 
-    def __init__(self, book: Any, formats: dict[str, Any], name: str, columns: list[Column]):
+    ``frozen`` columns stay in view when scrolling right (the code and the name). A
+    ``percent`` column holds 0–100 in the rows and is written as a fraction with a 0.0%
+    format, so Excel shows 45.0% and computes with 0.45."""
+
+    def __init__(
+        self,
+        book: Any,
+        formats: dict[str, Any],
+        name: str,
+        columns: list[Column],
+        frozen: int = 1,
+    ):
         self.ws = book.add_worksheet(name)
         self.formats = formats
         self.columns = columns
         self.row = 0
         for c, column in enumerate(columns):
             self.ws.set_column(c, c, column.width)
-        self.ws.freeze_panes(1, 0)
+        self.ws.freeze_panes(1, frozen)
         self.ws.set_row(0, 30)
         for c, column in enumerate(columns):
             self.ws.write_string(0, c, column.header, formats["header"])
@@ -56,6 +68,8 @@ class _Sheet:
                 continue
             if isinstance(value, bool):
                 ws.write_string(r, c, "是" if value else "否")
+            elif isinstance(value, int | float) and self.columns[c].kind == "percent":
+                ws.write_number(r, c, value / 100, self.formats["percent"])
             elif isinstance(value, int | float):
                 ws.write_number(r, c, value)
             elif isinstance(value, datetime):
@@ -87,8 +101,9 @@ def write_xlsx(
             {"bold": True, "text_wrap": True, "valign": "vcenter", "bg_color": "#DDEBF7"}
         ),
         "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        "percent": book.add_format({"num_format": "0.0%"}),
     }
-    detail = _Sheet(book, formats, "报告明细", ctx.columns)
+    detail = _Sheet(book, formats, "报告明细", ctx.columns, frozen=2)
     count = 0
     for values in iter_cells(campaign, unit, user, ctx, on_row):
         detail.append(values)
@@ -100,7 +115,10 @@ def write_xlsx(
 
 
 def _progress_columns(first: list[Column]) -> list[Column]:
-    return first + [Column(h, 10 if len(h) < 5 else 12, "number") for _, h in PROGRESS_HEADERS]
+    return first + [
+        Column(h, 10 if len(h) < 5 else 12, "percent" if key in PERCENT_KEYS else "number")
+        for key, h in PROGRESS_HEADERS
+    ]
 
 
 def _progress_values(counts: dict[str, Any]) -> list[Any]:
@@ -114,7 +132,7 @@ def _summary_sheets(
     unit_cols = _progress_columns([Column("单位代码", 13), Column("单位名称", 26)])
     data = queries.progress(campaign, unit, user)
     if data["children"]:
-        sheet = _Sheet(book, formats, "按下级单位汇总", unit_cols)
+        sheet = _Sheet(book, formats, "按下级单位汇总", unit_cols, frozen=2)
         for row in data["children"]:
             sheet.append([row.unit.code, row.unit.name, *_progress_values(row.counts)])
         sheet.append(["", "合计", *_progress_values(data["totals"])])
@@ -125,7 +143,7 @@ def _summary_sheets(
                 "path"
             )
         )
-        sheet = _Sheet(book, formats, "按县区汇总", unit_cols)
+        sheet = _Sheet(book, formats, "按县区汇总", unit_cols, frozen=2)
         for county, counts in queries.progress_by_units(campaign, unit, user, counties):
             sheet.append([county.code, county.name, *_progress_values(counts)])
         sheet.finish()
@@ -151,7 +169,7 @@ def _summary_sheets(
                 Column("政策要求", 24),
                 Column("超出要求学校数", 12, "number"),
                 Column("上期平均值", 10, "number"),
-                Column("较上期变化（%）", 12, "number"),
+                Column("较上期变化（%）", 12, "percent"),
             ],
         )
         for s in stats["stats"]:

@@ -3,6 +3,7 @@ least one (10 %) approved one by one first; the audit log records the batch and 
 
 import pytest
 
+from reports.approval_batches import sample_size
 from reports.choices import AnalysisState, OrgKind, ReportState, ReviewKind, Role, SchoolType
 from reports.models import (
     AnalysisResult,
@@ -12,7 +13,6 @@ from reports.models import (
     Report,
     ReviewAction,
 )
-from reports.services.approval_batches import sample_size
 from reports.workflow import report_submit
 from tests.factories import fill, make_campaign
 from tests.world import make_user

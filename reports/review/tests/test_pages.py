@@ -176,6 +176,7 @@ def _items(world):
         organization=world.school_a1,
         report=report,
         problem="逾期的事项",
+        measure="已重新排课",
         due_date=today - timedelta(days=3),
     )
     done = RectificationItem.objects.create(

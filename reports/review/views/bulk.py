@@ -1,5 +1,5 @@
 """Bulk approval with a sampled audit: start a batch from the queue, approve its random sample
-one by one, then approve the rest (``reports.services.approval_batches``)."""
+one by one, then approve the rest (``reports.approval_batches``)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from reports.approval_batches import (
+    approval_batch_finish,
+    approval_batch_start,
+    sample_status,
+)
 from reports.choices import ReportState
 from reports.models import ApprovalBatch
 from reports.review.access import require_staff
 from reports.rules import WorkflowError
 from reports.selectors import campaigns_visible_to, reports_visible_to
-from reports.services.approval_batches import (
-    approval_batch_finish,
-    approval_batch_start,
-    sample_status,
-)
 
 MAX_BATCH = 1000
 

@@ -48,6 +48,7 @@ def rectification_followup(request: HttpRequest) -> HttpResponse:
         scope_to_user(RectificationItem.objects.all(), request.user, via="organization")
         .exclude(status=RectificationStatus.VERIFIED)
         .select_related("organization__parent", "report__campaign")
+        .prefetch_related("events__actor")
         .annotate(
             overdue=Case(
                 When(due_date__lt=today, then=Value(1)),

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from reports.approval_batches import SAMPLE_SHARE, clean_waiting
 from reports.choices import (
     CampaignStatus,
     OrgKind,
@@ -36,7 +37,6 @@ from reports.selectors import (
     units_visible_to,
     user_unit,
 )
-from reports.services.approval_batches import SAMPLE_SHARE, clean_waiting
 
 PAGE_SIZE = 50
 
