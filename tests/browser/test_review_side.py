@@ -8,7 +8,7 @@ import pytest
 
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import login
-from tests.browser.test_review import _submit_demo_school_report
+from tests.browser.test_review import _submit_demo_school_report, submitted_past_selfcheck
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def test_return_two_sections_edit_only_those_and_read_the_diff(
     phone.keyboard.press("Tab")
     phone.wait_for_selector("#save-status >> text=已保存")
     phone.locator("#submit-report").click()
-    phone.wait_for_selector("text=等待教育局审核")
+    submitted_past_selfcheck(phone)
 
     desk.goto(f"{base}/review/reports/{report.pk}/")
     diff = desk.locator("#resubmission-diff")
