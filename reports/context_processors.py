@@ -16,7 +16,7 @@ MENU: list[tuple[str, str, tuple[str, ...]]] = [
     ("审核", "review_queue", (Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)),
     ("整改跟踪", "rectification_followup", (Role.REVIEWER, Role.ADMIN)),
     ("统计", "dashboard", (Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)),
-    ("导出", "export_list", (Role.REVIEWER, Role.ADMIN)),
+    ("导出", "export_list", (Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)),
     ("单位", "org_list", (Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)),
     ("导入单位和账号", "org_import", (Role.ADMIN,)),
     # Separation of duties: the auditor reads the log, the admin does not (selectors).

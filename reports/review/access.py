@@ -20,7 +20,9 @@ from reports.workflow import (
 
 def require_staff(request: HttpRequest) -> None:
     if not is_bureau_staff(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(
+            "审核页面供教育局的审核员、上级查看和管理员使用；学校请在首页查看本校报告"
+        )
 
 
 def visible_report(request: HttpRequest, pk: int) -> Report:
@@ -33,7 +35,9 @@ def visible_report(request: HttpRequest, pk: int) -> Report:
 def reviewable_report(request: HttpRequest, pk: int) -> Report:
     report = visible_report(request, pk)
     if not can_review(request.user, report):
-        raise PermissionDenied
+        raise PermissionDenied(
+            "只有学校上级教育局的审核员和管理员可以审核这份报告；上级查看账号只能阅读"
+        )
     return report
 
 

@@ -38,6 +38,15 @@ def _submit_demo_school_report():
     return report
 
 
+def submitted_past_selfcheck(page) -> None:
+    """提交 → either submitted, or the 提交前自查 lists what the reviewer will see and the
+    school submits anyway (仍然提交)."""
+    page.get_by_text("等待教育局审核").or_(page.locator("#selfcheck")).first.wait_for()
+    if page.locator("#selfcheck").count():
+        page.locator("#submit-anyway").click()
+    page.wait_for_selector("text=等待教育局审核")
+
+
 def test_return_revise_resubmit_approve(live_server, demo_data, browser, phone):
     from reports.models import Report
 
@@ -84,11 +93,7 @@ def test_return_revise_resubmit_approve(live_server, demo_data, browser, phone):
     phone.wait_for_selector("#save-status >> text=已保存")
     phone.wait_for_selector("#submit-report:enabled")
     phone.locator("#submit-report").click()
-    # if 提交前自查 lists something in the demo text, the school submits anyway
-    phone.locator("#selfcheck").or_(phone.get_by_text("等待教育局审核")).first.wait_for()
-    if phone.locator("#selfcheck").count():
-        phone.get_by_role("button", name="仍然提交").click()
-    phone.wait_for_selector("text=等待教育局审核")
+    submitted_past_selfcheck(phone)
 
     # The reviewer sees what changed beside the comment, and approves.
     desk.goto(f"{base}/review/reports/{report.pk}/")

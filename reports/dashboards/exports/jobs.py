@@ -43,14 +43,21 @@ from reports.selectors import campaigns_visible_to, can_see_unit, has_role
 log = logging.getLogger(__name__)
 
 
+# Who exports: the bureau's roles. A supervisor (上级查看) only reads, and reading includes
+# taking the numbers away: read-only roles export exactly what they may read (their subtree).
+EXPORT_ROLES = (Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+EXPORT_REFUSED = "只有教育局的审核员、上级查看和管理员可以导出；学校账号请向教育局索取汇总"
+
+
 def can_export(user: User) -> bool:
-    return has_role(user, Role.REVIEWER, Role.ADMIN)
+    return has_role(user, *EXPORT_ROLES)
 
 
 def check_export_scope(*, user: User, campaign: Campaign, unit: Organization) -> None:
-    """Reviewers and admins (and operators) export within their subtree; else 403 / 404."""
+    """Reviewers, supervisors and admins (and operators) export within their subtree; else
+    403 (saying who may) / 404."""
     if not can_export(user):
-        raise PermissionDenied("只有审核员和管理员可以导出")
+        raise PermissionDenied(EXPORT_REFUSED)
     if not can_see_unit(user, unit):
         raise Http404
     if not campaigns_visible_to(user).filter(pk=campaign.pk).exists():

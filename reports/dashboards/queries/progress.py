@@ -41,6 +41,7 @@ class ChildRow:
     unit: Organization
     counts: dict[str, Any]
     drillable: bool
+    report_id: int | None = None  # a school's report, linked from the dashboard
 
 
 def progress(
@@ -133,12 +134,24 @@ def timeliness(campaign: Campaign, unit: Organization, user: User | None) -> dic
 
 
 def attention(
-    campaign: Campaign, unit: Organization, user: User | None, limit: int = 200
+    campaign: Campaign,
+    unit: Organization,
+    user: User | None,
+    limit: int = 200,
+    *,
+    open_only: bool = False,
 ) -> list[dict[str, Any]]:
-    """Reports needing a bureau's attention, with the reasons in Chinese."""
+    """Reports needing a bureau's attention, with the reasons in Chinese.
+
+    ``open_only`` (the dashboard page): a flag counts only while the report waits for a
+    decision — an approved report's flag is no longer the bureau's to act on. The Word
+    summary keeps every flagged report (a retrospective of the campaign).
+    """
     now = timezone.now()
     flagged = Exists(current_analysis_subquery().filter(FLAGGED))
-    conditions = Q(state=ReportState.RETURNED) | Q(flagged=True)
+    waiting = [ReportState.SUBMITTED, ReportState.UNDER_REVIEW]
+    flag_open = Q(flagged=True, state__in=waiting) if open_only else Q(flagged=True)
+    conditions = Q(state=ReportState.RETURNED) | flag_open
     if campaign.deadline - now <= timedelta(days=SOON_DAYS):
         conditions |= Q(version=0)
     rows = (
@@ -170,7 +183,9 @@ def attention(
                 reasons.append(f"草稿未提交，距截止不足{SOON_DAYS}天")
         if row["state"] == ReportState.RETURNED:
             reasons.append("退回后未重新提交")
-        if row["flagged"]:
+        if row["flagged"] and open_only and row["state"] in waiting:
+            reasons.append("待审核，文本分析有提示")
+        elif row["flagged"] and not open_only:
             reasons.append("文本分析有提示")
         if row["is_late"]:
             reasons.append("逾期提交")

@@ -102,7 +102,25 @@ def test_units_needing_attention(world, built, login):
         "未开始，距截止不足3天",
     ]
     assert row_of(page, "attention-table", "甲县实验中学")[2] == "退回后未重新提交"
-    assert row_of(page, "attention-table", "甲县第一小学")[2] == "文本分析有提示"
+    # A1 is flagged but approved: no longer an open problem, so not listed.
+    assert "甲县第一小学" not in page.split('id="attention-table"', 1)[1].split("</table>")[0]
+
+
+def test_attention_lists_a_flagged_report_while_it_waits_and_links_to_it(world, built, login):
+    version = submit(built.b1, world.bob, content())
+    analyse(version, placeholders=2)
+    page = login(world.sam).get("/dashboard/", {"campaign": built.campaign.pk}).content.decode()
+    assert row_of(page, "attention-table", "乙县第一小学")[2] == "待审核，文本分析有提示"
+    assert f'<a href="/review/reports/{built.b1.pk}/">乙县第一小学</a>' in page
+
+
+def test_school_rows_link_to_their_report(world, built, login):
+    page = login(world.rita).get(
+        "/dashboard/", {"campaign": built.campaign.pk, "unit": world.county_a.pk}
+    )
+    html = page.content.decode()
+    assert f'<a href="/review/reports/{built.a1.pk}/">甲县第一小学</a>' in html
+    assert html.count('role="region"') >= 2 and 'tabindex="0"' in html
 
 
 def test_indicators_against_limits_and_the_previous_campaign(world, built, login):

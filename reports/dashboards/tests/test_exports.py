@@ -314,15 +314,36 @@ def test_the_export_page_lists_my_jobs_with_a_polling_progress_fragment(world, b
     assert "hx-trigger" not in fragment and f"/dashboard/exports/{job.pk}/download/" in fragment
 
 
-def test_submitters_and_supervisors_cannot_export(world, built, login):
-    assert login(world.alice).get("/dashboard/exports/").status_code == 403
-    assert login(world.sam).get("/dashboard/exports/").status_code == 403
+def test_submitters_cannot_export_and_the_403_says_who_can(world, built, login):
+    response = login(world.alice).get("/dashboard/exports/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "只有教育局的审核员、上级查看和管理员可以导出" in page
+    assert "上级查看（市、省教育局）" in page
     with pytest.raises(PermissionDenied):
-        export_request(user=world.sam, kind="xlsx", campaign=built.campaign, unit=world.city)
+        export_request(user=world.alice, kind="xlsx", campaign=built.campaign, unit=world.city)
     response = login(world.alice).get(
         "/dashboard/exports/csv/", {"campaign": built.campaign.pk, "unit": world.school_a1.pk}
     )
     assert response.status_code == 403
+
+
+def test_a_supervisor_exports_their_subtree_and_it_is_audited(world, built, login):
+    client = login(world.sam)
+    page = client.get("/dashboard/exports/").content.decode()
+    assert response_ok(page) and 'href="/dashboard/exports/"' in page  # the menu item
+    job = export(world.sam, ExportKind.XLSX, built, world.city)
+    book = workbook(job)
+    counties = [row[1] for row in book["按县区汇总"].iter_rows(min_row=2, values_only=True)]
+    assert counties == ["甲县教育局", "乙县教育局"]
+    event = AuditEvent.objects.get(action="export_request", actor=world.sam)
+    assert event.detail["unit"] == world.city.pk and event.detail["kind"] == "xlsx"
+    with pytest.raises(Http404):  # the province is above the supervisor: not theirs
+        export_request(user=world.sam, kind="xlsx", campaign=built.campaign, unit=world.province)
+
+
+def response_ok(page: str) -> bool:
+    return "无权访问" not in page
 
 
 def test_starting_an_export_needs_a_csrf_token(world, built):

@@ -66,6 +66,7 @@ def dashboard_context(campaign: Campaign, unit: Organization, user: User) -> dic
     items = queries.checklist_items(campaign)
     # Progress, indicators, checklist and flags, in total and per child: one scan.
     overview = queries.dashboard_pass(campaign, unit, user, definitions, items, children)
+    _link_school_rows(overview["progress"]["children"], campaign, unit, user)
     timeliness = queries.timeliness(campaign, unit, user)
     flag_rows = [(label, overview["flags"]["totals"][key]) for key, label in queries.FLAG_COLUMNS]
     histograms, charts = _charts(overview, timeliness, flag_rows)
@@ -88,9 +89,24 @@ def dashboard_context(campaign: Campaign, unit: Organization, user: User) -> dic
             for column in queries.FLAG_COLUMNS
             if column[0] not in ("copied_schools", "copied_reference")
         ],
-        "attention": queries.attention(campaign, unit, user),
+        "attention": queries.attention(campaign, unit, user, open_only=True),
         "charts": charts,
     }
+
+
+def _link_school_rows(rows: list, campaign: Campaign, unit: Organization, user: User) -> None:
+    """A school's row links to its report (the review page), for a user who may see it: the
+    reports come through the same scoping as every number on the page. One query."""
+    schools = [row.unit.pk for row in rows if not row.drillable]
+    if not schools:
+        return
+    ids = dict(
+        queries.scoped_reports(campaign, unit, user)
+        .filter(organization_id__in=schools)
+        .values_list("organization_id", "pk")
+    )
+    for row in rows:
+        row.report_id = ids.get(row.unit.pk)
 
 
 def _charts(

@@ -29,7 +29,7 @@ from reports.models import Campaign, ExportJob, Organization
 @login_required
 def export_list(request: HttpRequest) -> HttpResponse:
     if not jobs.can_export(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(jobs.EXPORT_REFUSED)
     form = ExportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         job = tasks.export_request(
@@ -94,7 +94,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
 def export_csv_stream(request: HttpRequest) -> StreamingHttpResponse:
     """The CSV streamed straight to the browser (no job, nothing stored): ``?campaign=&unit=``."""
     if not jobs.can_export(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(jobs.EXPORT_REFUSED)
     campaign = get_object_or_404(Campaign, pk=int_param(request.GET.get("campaign")))
     unit = get_object_or_404(Organization, pk=int_param(request.GET.get("unit")))
     jobs.check_export_scope(user=request.user, campaign=campaign, unit=unit)

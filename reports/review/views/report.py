@@ -71,6 +71,42 @@ def _analysis(version: ReportVersion | None) -> AnalysisResult | None:
     return AnalysisResult.objects.filter(version=version).first()
 
 
+def _indicator_rows(
+    definitions: list, shown: ReportVersion | None, previous: Report | None
+) -> list[dict[str, Any]]:
+    """Each applicable indicator: this version's value beside last period's."""
+    previous_values: dict[str, Any] = {}
+    if previous is not None:
+        last = previous.versions.order_by("-number").first()
+        previous_values = last.indicator_values if last else {}
+    values = shown.indicator_values if shown else {}
+    return [
+        {
+            "definition": d,
+            "value": _display(values.get(d.code)),
+            "previous": _display(previous_values.get(d.code)),
+        }
+        for d in definitions
+    ]
+
+
+def _checklist_rows(campaign, shown: ReportVersion | None) -> list[dict[str, Any]]:
+    answers = shown.checklist_answers if shown else {}
+    rows = []
+    for item in campaign.checklist_items.all():
+        answer = answers.get(item.code) or {}
+        code = answer.get("answer", "")
+        rows.append(
+            {
+                "item": item,
+                "answer": ANSWERS.get(code, "未答"),
+                "code": code,
+                "note": answer.get("note", ""),
+            }
+        )
+    return rows
+
+
 def _render_review(request: HttpRequest, report: Report, *, status: int = 200, **forms_):
     campaign = report.campaign
     versions = list(report.versions.select_related("submitted_by").order_by("number"))
@@ -80,30 +116,7 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
         shown = next((v for v in versions if v.number == int(wanted)), shown)
     analysis = _analysis(shown)
     previous = previous_report(report)
-    previous_values: dict[str, Any] = {}
-    if previous is not None:
-        last = previous.versions.order_by("-number").first()
-        previous_values = last.indicator_values if last else {}
-    values = shown.indicator_values if shown else {}
     indicator_definitions = indicators.applicable(campaign.indicators.all(), report.organization)
-    indicator_rows = [
-        {
-            "definition": d,
-            "value": _display(values.get(d.code)),
-            "previous": _display(previous_values.get(d.code)),
-        }
-        for d in indicator_definitions
-    ]
-    answers = shown.checklist_answers if shown else {}
-    checklist_rows = [
-        {
-            "item": item,
-            "answer": ANSWERS.get((answers.get(item.code) or {}).get("answer", ""), "未答"),
-            "code": (answers.get(item.code) or {}).get("answer", ""),
-            "note": (answers.get(item.code) or {}).get("note", ""),
-        }
-        for item in campaign.checklist_items.all()
-    ]
     reviewer = can_review(request.user, report)
     is_latest = shown is not None and shown.number == report.version
     acting = reviewer and is_latest
@@ -122,9 +135,9 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
             analysis.result if analysis and analysis.state == AnalysisState.DONE else None,
         ),
         "flag_items": flag_list(shown.text, analysis) if shown else [],
-        "indicator_rows": indicator_rows,
+        "indicator_rows": _indicator_rows(indicator_definitions, shown, previous),
         "previous": previous,
-        "checklist_rows": checklist_rows,
+        "checklist_rows": _checklist_rows(campaign, shown),
         "attachments": report.attachments.all(),
         "rectifications": rectifications_for_report(report),
         "actions": report.review_actions.select_related("actor", "version").order_by(
