@@ -109,7 +109,7 @@ AUTHENTICATION_BACKENDS = [
     "reports.auth.BoundedModelBackend",
 ]
 # Password checks running at once in one web process; the others queue (reports/auth.py).
-LOGIN_HASH_CONCURRENCY = env_int("LOGIN_HASH_CONCURRENCY", 1)
+LOGIN_HASH_CONCURRENCY = env_int("LOGIN_HASH_CONCURRENCY", 2)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
