@@ -117,7 +117,7 @@ PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
 PASSWORD_MIN_CLASSES = env_int("PASSWORD_MIN_CLASSES", 3)
 PASSWORD_EXPIRY_DAYS = env_int("PASSWORD_EXPIRY_DAYS", 0)
 # Password checks running at once in one web process; the others queue (reports/auth.py).
-LOGIN_HASH_CONCURRENCY = env_int("LOGIN_HASH_CONCURRENCY", 1)
+LOGIN_HASH_CONCURRENCY = env_int("LOGIN_HASH_CONCURRENCY", 2)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
