@@ -280,3 +280,15 @@ def test_an_older_version_can_be_read(world, login):
     page = login(world.rita).get(f"/review/reports/{report.pk}/?v=1").content.decode()
     assert "您在查看历史版本" in page and 'id="approve-form"' not in page
     assert "个别教师作业设计能力不足。" in page
+
+
+def test_the_review_page_lists_only_the_checklist_items_asked_of_the_school(world, login):
+    """A 初中 was never asked about 一二年级 homework: the reviewer sees no 未答 for it."""
+    from reports.models import ChecklistItemDefinition
+
+    campaign = make_campaign(world)
+    junior = submitted_report(world, campaign=campaign, school=world.school_a2, user=world.amy)
+    primary = submitted_report(world, campaign=campaign)
+    item = ChecklistItemDefinition.objects.get(code="hw_no_grade12")
+    assert item.text not in login(world.rita).get(f"/review/reports/{junior.pk}/").content.decode()
+    assert item.text in login(world.rita).get(f"/review/reports/{primary.pk}/").content.decode()

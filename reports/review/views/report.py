@@ -90,10 +90,11 @@ def _indicator_rows(
     ]
 
 
-def _checklist_rows(campaign, shown: ReportVersion | None) -> list[dict[str, Any]]:
+def _checklist_rows(report: Report, shown: ReportVersion | None) -> list[dict[str, Any]]:
+    """The items asked of this school (学段, 寄宿: the form's rule), with its answers."""
     answers = shown.checklist_answers if shown else {}
     rows = []
-    for item in campaign.checklist_items.all():
+    for item in indicators.applicable(report.campaign.checklist_items.all(), report.organization):
         answer = answers.get(item.code) or {}
         code = answer.get("answer", "")
         rows.append(
@@ -137,7 +138,7 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
         "flag_items": flag_list(shown.text, analysis) if shown else [],
         "indicator_rows": _indicator_rows(indicator_definitions, shown, previous),
         "previous": previous,
-        "checklist_rows": _checklist_rows(campaign, shown),
+        "checklist_rows": _checklist_rows(report, shown),
         "attachments": report.attachments.all(),
         "rectifications": rectifications_for_report(report),
         "actions": report.review_actions.select_related("actor", "version").order_by(
