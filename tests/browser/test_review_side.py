@@ -4,6 +4,9 @@ diff shows whole changed sentences with word marks and folds a punctuation-only 
 Then axe-core on every reviewer and supervisor page at 375 and 1280 px, none scrolling
 sideways on a phone."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 from tests.browser.axe import assert_accessible
@@ -11,6 +14,14 @@ from tests.browser.conftest import login
 from tests.browser.test_review import _submit_demo_school_report, submitted_past_selfcheck
 
 pytestmark = pytest.mark.browser
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _document(target, name: str, **options) -> None:
+    """With DOCS_SCREENSHOTS=1, keep a screenshot of a page or an element for
+    docs/review.md (off in normal runs, so the suite never rewrites tracked files)."""
+    if os.environ.get("DOCS_SCREENSHOTS") == "1":
+        target.screenshot(path=str(DOCS / f"review-{name}.png"), **options)
 
 
 def test_return_two_sections_edit_only_those_and_read_the_diff(
@@ -22,8 +33,11 @@ def test_return_two_sections_edit_only_those_and_read_the_diff(
     desk = context.new_page()
     desk.set_default_timeout(15_000)
     login(desk, base, "demo-reviewer")
+    desk.goto(f"{base}/review/?campaign={report.campaign_id}")
+    _document(desk, "queue-1280", full_page=True)
     desk.goto(f"{base}/review/reports/{report.pk}/")
     assert desk.locator("#report-state").inner_text() == "已提交"  # reading changed nothing
+    _document(desk, "page-1280", full_page=True)
     desk.get_by_role("button", name="开始审核").click()
     desk.wait_for_selector("#review-holder")
     desk.fill("#return-form textarea[name=comment]", "两处需要修改。")
@@ -41,12 +55,16 @@ def test_return_two_sections_edit_only_those_and_read_the_diff(
     ]
     assert phone.locator("textarea[name=section_achievements]").count() == 0
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    _document(phone, "comments-in-place-375", full_page=True)
     problems = phone.locator("textarea[name=section_problems]")
     problems.fill(problems.input_value().replace("XX学科作业偏多", "数学和英语学科作业偏多"))
     steps = phone.locator("textarea[name=section_next_steps]")
     old_steps = steps.input_value()
-    # Punctuation only: a comma becomes 、 (or a space is added): folded away in the diff.
-    steps.fill(old_steps.replace("，", "、", 1) if "，" in old_steps else old_steps + "　")
+    # Punctuation only: folded away in the diff.
+    if "，" in old_steps:
+        steps.fill(old_steps.replace("，", "、", 1))
+    else:  # a full stop becomes an exclamation mark: the sentences stay as they are
+        steps.fill(old_steps.replace("。", "！", 1))
     phone.keyboard.press("Tab")
     phone.wait_for_selector("#save-status >> text=已保存")
     phone.locator("#submit-report").click()
@@ -60,6 +78,8 @@ def test_return_two_sections_edit_only_those_and_read_the_diff(
     assert "个别教师作业设计能力不足" in changed.locator(".diff-old").inner_text()  # whole
     assert "下一步整改措施 （未修改）" in diff.inner_text()  # punctuation only: folded away
     assert diff.locator("details.diff-folded").count() == 1
+    diff.scroll_into_view_if_needed()
+    _document(diff, "diff-1280")
     context.close()
 
 
