@@ -56,10 +56,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "reports.middleware.AuditContextMiddleware",
     "reports.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "reports.middleware.IdleSessionMiddleware",
     "reports.middleware.ForcePasswordChangeMiddleware",
     # Must be last: it answers throttled logins itself.
     "axes.middleware.AxesMiddleware",
@@ -107,11 +109,24 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Password policy (等保 2.0 身份鉴别, docs/dengbao.md): applied wherever a password is set —
+# the change form, the e-mail reset, the import's 初始密码, the Django admin, the generated
+# one-time passwords. PASSWORD_EXPIRY_DAYS=0 turns expiry off.
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
+PASSWORD_MIN_CLASSES = env_int("PASSWORD_MIN_CLASSES", 3)
+PASSWORD_EXPIRY_DAYS = env_int("PASSWORD_EXPIRY_DAYS", 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "reports.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
+    },
 ]
 if env_bool("FAST_PASSWORD_HASHER", False):  # test suite only: hashing dominates fixtures
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -187,6 +202,8 @@ CELERY_TASK_ROUTES = {
     "reports.run_import": {"queue": "exports"},
 }
 CELERY_BEAT_SCHEDULE = {
+    # Audit rows past AUDIT_RETENTION_DAYS, through the one delete the trigger allows.
+    "prune-audit-log": {"task": "reports.prune_audit_log", "schedule": 24 * 3600.0},
     # A submission made while the broker was down is analysed once it is back.
     "requeue-pending-analyses": {
         "task": "reports.requeue_pending_analyses",
@@ -244,6 +261,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "jianfu@localhost")
 PASSWORD_RESET_BY_EMAIL = env_bool("PASSWORD_RESET_BY_EMAIL", False)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# A signed-in session with no request for this long ends (0 = off); the report form's
+# autosave keeps what was typed (reports/middleware.py IdleSessionMiddleware).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+# One active session per account: a new login ends the older one.
+SINGLE_SESSION = env_bool("SINGLE_SESSION", False)
+
+# The audit log is kept this many days (网络安全法: at least six months), then pruned daily.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+if AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (six months)")
 
 # HTTPS. Off by default so `make run` works on http://127.0.0.1; .env.example turns all of
 # it on, and `manage.py check --deploy --fail-level WARNING` passes with its values.

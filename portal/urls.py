@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from reports import views as report_views
 
@@ -12,6 +14,17 @@ admin.site.site_header = "减负自查报告平台 · 系统管理"
 admin.site.site_title = "减负自查报告平台"
 
 reset_only = report_views.email_reset_only
+
+
+class FaviconView(RedirectView):
+    """``/favicon.ico``, which browsers ask for on their own, → the static icon (hashed name
+    in production, so computed per request rather than at import)."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args: object, **kwargs: object) -> str:
+        return static("favicon.ico")
+
 
 # django.contrib.auth.urls, spelled out: the e-mail password reset answers 404 unless
 # PASSWORD_RESET_BY_EMAIL is on (admins reset passwords from the unit page instead).
@@ -36,7 +49,7 @@ account_urls = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        reset_only(auth_views.PasswordResetConfirmView.as_view()),
+        reset_only(report_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
@@ -48,6 +61,7 @@ account_urls = [
 
 urlpatterns = [
     path("healthz", report_views.healthz, name="healthz"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("accounts/", include(account_urls)),
     path("django-admin/", admin.site.urls),
     path("review/", include("reports.review.urls")),

@@ -41,9 +41,9 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "target", "ip_address"]
-    list_filter = ["action"]
-    search_fields = ["target", "actor__username"]
+    list_display = ["created_at", "actor_name", "action", "result", "target", "ip_address"]
+    list_filter = ["action", "result"]
+    search_fields = ["target", "actor_name", "actor__username"]
 
     def has_add_permission(self, request):
         return False

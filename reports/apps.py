@@ -8,10 +8,22 @@ class ReportsConfig(AppConfig):
     verbose_name = "减负自查"
 
     def ready(self) -> None:
-        # The one place receivers are connected. After a submission commits, the analysis is
-        # queued and the reviewers are notified; importing ``checks`` registers the start-up
-        # checks (a missing static manifest refuses to serve).
-        from reports import checks, events, notifications, tasks  # noqa: F401
+        # The one place receivers are connected (imports here: the app registry must be ready).
+        # After a submission commits, the analysis is queued and the reviewers are notified;
+        # importing ``checks`` registers the start-up checks (no static manifest, no serving).
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete
+
+        from reports import (  # noqa: F401
+            checks,
+            copyindex,
+            events,
+            middleware,
+            notifications,
+            security_audit,
+            tasks,
+        )
+        from reports.models import ReferenceText
 
         events.version_submitted.connect(
             tasks.on_version_submitted, dispatch_uid="reports.tasks.on_version_submitted"
@@ -19,4 +31,15 @@ class ReportsConfig(AppConfig):
         events.version_submitted.connect(
             notifications.on_version_submitted,
             dispatch_uid="reports.notifications.on_version_submitted",
+        )
+        # A deleted 范文 leaves no index rows behind (they would hide real sources).
+        post_delete.connect(
+            copyindex.on_reference_deleted,
+            sender=ReferenceText,
+            dispatch_uid="reports.copyindex.on_reference_deleted",
+        )
+        # Logins, passwords, accounts, roles and admin-site edits → the audit log.
+        security_audit.connect_receivers()
+        user_logged_in.connect(
+            middleware.on_login_start_session, dispatch_uid="reports.middleware.start_session"
         )

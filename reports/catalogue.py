@@ -6,7 +6,10 @@ code (update_or_create), so an edited catalogue can be re-applied. Decisions:
 - a value the system can compute is not asked: change rates (documents, meetings,
   inspections against last year / the baseline) and the after-school participation rate
   are computed from their counts (the rate may still be typed; then it must match);
-- times of day are stored as "HH:MM" (kind ``time``), yes/no answers as booleans.
+- times of day are stored as "HH:MM" (kind ``time``), yes/no answers as booleans;
+- checklist items follow the school's type like indicators (``SCOPES``: 学段 and 寄宿, one
+  rule, ``reports.models.campaigns.applies_to_school``): a 初中 is never asked about
+  小学一二年级, a day school never about boarders' lights-out.
 """
 
 from __future__ import annotations
@@ -116,9 +119,34 @@ CHECKLIST: list[tuple[str, str, str]] = [
     ("gr_no_pledges", "grassroots", "不向下层层签订责任状、不搞“一票否决”"),
 ]
 
+_COMPULSORY_WITH_SERVICE = [PRIMARY, JUNIOR, NINE, COMPLETE]
+# code → (school types, boarding only), for indicators and checklist items alike; a code not
+# listed keeps the school types of its row (indicators) or applies to every unit (checklist).
+SCOPES: dict[str, tuple[list[str], bool]] = {
+    "lights_out": ([], True),
+    "hw_no_grade12": ([PRIMARY, NINE], False),
+    "as_every_day": (_COMPULSORY_WITH_SERVICE, False),
+    "as_voluntary": (_COMPULSORY_WITH_SERVICE, False),
+    "as_fee": (_COMPULSORY_WITH_SERVICE, False),
+    "as_no_new_content": (_COMPULSORY_WITH_SERVICE, False),
+}
+
 
 def load(indicator_model, checklist_model) -> None:
-    """Create or update every catalogue row (used by the data migration and the tests)."""
+    """Create or update every catalogue row with its school scope (demo data, tests)."""
+    load_base(indicator_model, checklist_model)
+    load_scopes(indicator_model, checklist_model)
+
+
+def load_scopes(indicator_model, checklist_model) -> None:
+    """Set 学段/寄宿 of the rows ``SCOPES`` names (migration 0012 and ``load``)."""
+    for code, (types, boarding) in SCOPES.items():
+        indicator_model.objects.filter(code=code).update(boarding_only=boarding)
+        checklist_model.objects.filter(code=code).update(school_types=types, boarding_only=boarding)
+
+
+def load_base(indicator_model, checklist_model) -> None:
+    """The rows as migration 0003 created them (its historical models lack the scopes)."""
     for order, row in enumerate(INDICATORS):
         code, label, unit, group, kind, lo, hi, types, pmin, pmax, note = row
         indicator_model.objects.update_or_create(

@@ -24,6 +24,7 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", "审核员"
     SUPERVISOR = "supervisor", "上级查看"
     ADMIN = "admin", "管理员"
+    AUDITOR = "auditor", "审计员"
 
 
 class Topic(models.TextChoices):
@@ -118,3 +119,10 @@ class ImportState(models.TextChoices):
     RUNNING = "running", "导入中"
     DONE = "done", "已完成"
     FAILED = "failed", "未导入"
+
+
+class AuditResult(models.TextChoices):
+    """Whether the audited attempt succeeded (a failed login, a refused action)."""
+
+    SUCCESS = "success", "成功"
+    FAILURE = "failure", "失败"

@@ -10,7 +10,7 @@ from reports.selectors import user_role, user_unit
 
 MENU: list[tuple[str, str, tuple[str, ...]]] = [
     # (label, url name, roles that see it); superusers see everything
-    ("首页", "home", (Role.SUBMITTER, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)),
+    ("首页", "home", (Role.SUBMITTER, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)),
     ("填报任务", "campaign_list", (Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)),
     ("审核", "review_queue", (Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)),
     ("整改跟踪", "rectification_followup", (Role.REVIEWER, Role.ADMIN)),
@@ -18,7 +18,8 @@ MENU: list[tuple[str, str, tuple[str, ...]]] = [
     ("导出", "export_list", (Role.REVIEWER, Role.ADMIN)),
     ("单位", "org_list", (Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)),
     ("导入单位和账号", "org_import", (Role.ADMIN,)),
-    ("审计日志", "audit_log", (Role.ADMIN,)),
+    # Separation of duties: the auditor reads the log, the admin does not (selectors).
+    ("审计日志", "audit_log", (Role.AUDITOR,)),
 ]
 
 

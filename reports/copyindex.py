@@ -31,8 +31,6 @@ from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 
 from reports.analysis import copies
 from reports.models import CopyKey, IndexedVersion, ReferenceText, ReportVersion
@@ -202,8 +200,7 @@ def forget_reference(pk: int) -> None:
     rows._raw_delete(rows.db)
 
 
-@receiver(post_delete, sender=ReferenceText, dispatch_uid="copyindex_forget_reference")
-def _reference_deleted(sender, instance: ReferenceText, **kwargs) -> None:
+def on_reference_deleted(sender, instance: ReferenceText, **kwargs) -> None:
     # Its rows sort first under their keys: left behind they would hide real sources.
     forget_reference(instance.pk)
 

@@ -61,6 +61,9 @@ TOWNS = ["城关镇", "河口镇", "石桥乡", "柳湾镇"]
 
 ACCOUNTS = [
     DemoAccount("demo-admin", "省厅管理员", Role.ADMIN, PROVINCE[0], "省级管理员"),
+    DemoAccount(
+        "demo-auditor", "省厅审计员", Role.AUDITOR, PROVINCE[0], "省级审计员（只看审计日志）"
+    ),
     DemoAccount("demo-city", "清河市督导", Role.SUPERVISOR, CITIES[0][0], "市级上级查看"),
     DemoAccount("demo-reviewer", "青山县审核员", Role.REVIEWER, COUNTIES[0][0], "县级审核员"),
     DemoAccount("demo-school", "一小填报员", Role.SUBMITTER, "4301011001", "学校填报员"),

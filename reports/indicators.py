@@ -10,9 +10,11 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from reports.models import IndicatorDefinition, Organization
+from reports.models import ChecklistItemDefinition, IndicatorDefinition, Organization
+
+_Scoped = TypeVar("_Scoped", IndicatorDefinition, ChecklistItemDefinition)
 
 TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:：]\s*([0-5]\d)\s*$")
 RATE_TOLERANCE = 1.0  # percentage points: "a rate that matches its count and base within rounding"
@@ -23,9 +25,9 @@ MAX_MAGNITUDE = 1e9
 MAX_RAW_CHARS = 100
 
 
-def applicable(
-    definitions: Iterable[IndicatorDefinition], organization: Organization
-) -> list[IndicatorDefinition]:
+def applicable(definitions: Iterable[_Scoped], organization: Organization) -> list[_Scoped]:
+    """The indicators — or checklist items — asked of this unit (学段, 寄宿): one rule,
+    ``applies_to_school``, for the form, validation, the review page and exports."""
     return [d for d in definitions if d.applies_to(organization)]
 
 
@@ -121,3 +123,20 @@ def change_rate(this: float | None, last: float | None) -> float | None:
     if this is None or last in (None, 0):
         return None
     return round((this - last) / last * 100, 1)
+
+
+def display_value(definition: IndicatorDefinition, value: Any) -> str:
+    """A stored value as the school entered it, for every page that shows one: 0 is "0",
+    yes/no is 是/否, a number carries its unit ("45 分钟/天"), blank is "—". A value kept as
+    typed (not a number) is shown as typed."""
+    if value is None or value == "":
+        return "—"
+    if definition.kind == "yesno":
+        parsed, _ = parse_value(definition, value)
+        return {True: "是", False: "否"}.get(parsed, str(value))
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    number = str(int(value)) if float(value).is_integer() else str(value)
+    if definition.unit == "%":
+        return f"{number}%"
+    return f"{number} {definition.unit}" if definition.unit else number

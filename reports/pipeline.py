@@ -23,8 +23,19 @@ from django.utils import timezone
 from reports import copyindex
 from reports.analysis import ANALYZER_VERSION, analysis_to_dict, analyze
 from reports.analysis.copies import copied_share
-from reports.choices import AnalysisState
-from reports.models import AnalysisResult, IndicatorDefinition, ReferenceText, ReportVersion
+from reports.choices import AnalysisState, OrgKind
+from reports.indicators import computed_values
+from reports.models import (
+    AnalysisResult,
+    Campaign,
+    IndicatorDefinition,
+    Organization,
+    ReferenceText,
+    Report,
+    ReportVersion,
+)
+from reports.rules import return_scope
+from reports.selectors import previous_report
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +85,7 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     )
     campaign = version.report.campaign
     text = version.text
-    required = [s["kind"] for s in campaign.sections if s.get("kind") != "other"]
-    analysis = analyze(text, topic=campaign.topic, required_kinds=required)
-    payload = analysis_to_dict(analysis)
-    payload["missing_kinds"] = analysis.missing_kinds
-    payload["problems"], payload["measures"] = analysis.problems, analysis.measures
+    payload = text_payload(campaign, text, version.indicator_values)
     matches = copyindex.check_and_index(version)
     labels = _source_labels({m.source for m in matches})
     payload["copies"] = [
@@ -93,11 +100,6 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
         }
         for m in matches
     ]
-    labels_by_code = dict(IndicatorDefinition.objects.values_list("code", "label"))
-    payload["contradictions"] = [
-        {**c, "label": labels_by_code.get(c["indicator"], c["indicator"])}
-        for c in contradictions(payload["numbers"], text, version.indicator_values)
-    ]
     share = copied_share(text, matches)
     flags = {
         "copied_share": share,
@@ -110,9 +112,115 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
         "not_report": payload["genre"] != "report",
         "contradictions": len(payload["contradictions"]),
         "burden_signals": len(payload["burden_signals"]),
-        "missing_sections": len(analysis.missing_kinds),
+        "missing_sections": len(payload["missing_kinds"]),
     }
     return payload, flags
+
+
+def text_payload(campaign: Campaign, text: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The steps the worker and the school's self-check share: the engine on the text, the
+    campaign's required sections, and the prose numbers against the form's values."""
+    required = [s["kind"] for s in campaign.sections if s.get("kind") != "other"]
+    analysis = analyze(text, topic=campaign.topic, required_kinds=required)
+    payload = analysis_to_dict(analysis)
+    payload["missing_kinds"] = analysis.missing_kinds
+    payload["problems"], payload["measures"] = analysis.problems, analysis.measures
+    labels_by_code = dict(IndicatorDefinition.objects.values_list("code", "label"))
+    payload["contradictions"] = [
+        {**c, "label": labels_by_code.get(c["indicator"], c["indicator"])}
+        for c in contradictions(payload["numbers"], text, values)
+    ]
+    return payload
+
+
+def draft_analysis(report: Report) -> dict[str, Any]:
+    """What the reviewer would see about the school's draft (提交前自查), stored nowhere.
+
+    The worker's steps on ``report.full_text()`` (the text a submission would freeze) with
+    the values a submission would store, without the copy index (a draft is not indexed,
+    and other schools' texts are not the school's business); plus two checks of the draft
+    alone: ``other_units`` (names of other units of the org tree left in the text) and
+    ``same_as_previous`` (section keys whose text equals the school's last submitted one).
+    Offsets count characters of ``text``.
+    """
+    text = report.full_text()
+    values = {**report.indicator_values, **computed_values(report.indicator_values)}
+    payload = text_payload(report.campaign, text, values)
+    payload["text"] = text
+    payload["other_units"] = other_unit_names(text, report.organization)
+    payload["same_as_previous"] = _same_as_previous(report)
+    return payload
+
+
+# A unit name shorter than this is too likely to be a common word.
+_MIN_UNIT_NAME = 4
+
+
+def other_unit_names(text: str, organization: Organization) -> list[dict[str, Any]]:
+    """Names of other schools found in ``text`` (a neighbour's report reused): the schools
+    of the school's county (the whole tree when it has none) but this one, longest first so
+    a name inside a longer one is not reported twice. The school's own bureau is expected
+    in a report and not looked for."""
+    county = (
+        Organization.objects.filter(pk__in=organization.ancestor_ids(), kind=OrgKind.COUNTY)
+        .order_by("-depth")
+        .first()
+    )
+    schools = Organization.objects.filter(kind=OrgKind.SCHOOL).exclude(pk=organization.pk)
+    if county is not None:
+        schools = schools.filter(path__startswith=county.path)
+    names = [n for n in schools.values_list("name", flat=True) if n in text]
+    found: list[dict[str, Any]] = []
+    taken: list[tuple[int, int]] = []
+    own = organization.name
+    for name in sorted({n for n in names if len(n) >= _MIN_UNIT_NAME}, key=len, reverse=True):
+        if name in own:
+            continue
+        for match in re.finditer(re.escape(name), text):
+            span = (match.start(), match.end())
+            if any(a < span[1] and span[0] < b for a, b in taken):
+                continue
+            taken.append(span)
+            found.append({"text": name, "start": span[0], "end": span[1]})
+    return sorted(found, key=lambda f: f["start"])
+
+
+def _same_as_previous(report: Report) -> list[str]:
+    """Keys of the sections whose text equals the school's last submitted text.
+
+    A first submission is compared with the school's report of the previous campaign
+    (matched by section key, then by kind): 照搬上期. A returned report is compared with the
+    version the reviewer returned, and only where that matters: a section the return named
+    and the school left as it was, or every section when an overall return is resubmitted
+    wholly unchanged. Sections the reviewer did not ask to change are meant to stay."""
+    returned = report.versions.order_by("-number").first()
+    if returned is not None:
+        same = _same_sections(report, returned, report.campaign.sections)
+        scope = return_scope(report)
+        if scope is not None:
+            return [key for key in same if key in scope.sections]
+        return same if len(same) == len(report.campaign.sections) else []
+    previous = previous_report(report)
+    source = previous.versions.order_by("-number").first() if previous else None
+    if source is None:
+        return []
+    return _same_sections(report, source, previous.campaign.sections)
+
+
+def _same_sections(report: Report, source: ReportVersion, template: list[dict]) -> list[str]:
+    by_kind = {s["kind"]: s["key"] for s in template}
+    same = []
+    for section in report.campaign.sections:
+        key = section["key"]
+        old_key = key if key in source.sections else by_kind.get(section["kind"])
+        mine = _squash(report.sections.get(key) or "")
+        if mine and mine == _squash(source.sections.get(old_key) or ""):
+            same.append(key)
+    return same
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
 
 
 def _source_labels(sources: set[str]) -> dict[str, str]:

@@ -7,9 +7,11 @@ user in ``str()``. Plain reads: nothing here writes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.utils import timezone
 
-from reports.choices import CampaignStatus, RectificationStatus, ReportState, Role
+from reports.choices import CampaignStatus, RectificationStatus, ReportState, ReviewKind, Role
 from reports.models import RectificationItem, Report, User
 from reports.selectors import user_role, user_unit
 
@@ -85,6 +87,45 @@ def can_review(user: User, report: Report) -> bool:
 def can_follow_up(user: User, item: RectificationItem) -> bool:
     """The reviewers who review the school's reports verify its rectification items."""
     return can_review(user, item.report)
+
+
+@dataclass(frozen=True)
+class ReturnScope:
+    """What a return that named sections or indicators reopened; the rest stays as submitted.
+
+    ``comments``: the reviewer's comment per section key, shown above that section's box.
+    """
+
+    sections: frozenset[str]
+    indicators: frozenset[str]
+    comments: dict[str, str] = field(default_factory=dict)
+
+
+def return_scope(report: Report) -> ReturnScope | None:
+    """None when the whole report is editable: not returned, or returned with an overall
+    comment only (which reopens everything, as before). Otherwise only the sections the
+    return commented on and the indicators it named may change; the checklist stays too."""
+    if report.state != ReportState.RETURNED:
+        return None
+    action = (
+        report.review_actions.filter(kind=ReviewKind.RETURN)
+        .order_by("-created_at", "-pk")
+        .only("section_comments", "reopened_indicators")
+        .first()
+    )
+    if action is None or not (action.section_comments or action.reopened_indicators):
+        return None
+    return ReturnScope(
+        sections=frozenset(action.section_comments),
+        indicators=frozenset(action.reopened_indicators),
+        comments=dict(action.section_comments),
+    )
+
+
+def editable_sections(report: Report) -> set[str] | None:
+    """The section keys the school may change now (None: all of them)."""
+    scope = return_scope(report)
+    return None if scope is None else set(scope.sections)
 
 
 def can_update_rectification(user: User, item: RectificationItem) -> bool:

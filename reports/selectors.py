@@ -84,14 +84,27 @@ def is_bureau_staff(user: User) -> bool:
     return has_role(user, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
 
 
+def can_read_audit_log(user: User) -> bool:
+    """Separation of duties (三员): only the 审计员 role reads and exports the audit log —
+    not admins, who administer units and accounts. Superusers (the operators who own the
+    Django admin and the server) keep it."""
+    return user.is_authenticated and (user.is_superuser or user_role(user) == Role.AUDITOR)
+
+
 def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
+    """The rows an auditor may read: those of their unit's subtree; an auditor at a root
+    unit (no parent: the province) also reads rows tied to no unit (failed logins of
+    unknown usernames, operator actions). Anyone else: nothing."""
     events = AuditEvent.objects.select_related("actor", "organization")
-    if user.is_superuser:
+    if user.is_authenticated and user.is_superuser:
         return events
-    unit = user_unit(user)
+    unit = user_unit(user) if can_read_audit_log(user) else None
     if unit is None:
         return events.none()
-    return events.filter(organization__path__startswith=unit.path)
+    mine = Q(organization__path__startswith=unit.path)
+    if unit.parent_id is None:
+        mine |= Q(organization__isnull=True)
+    return events.filter(mine)
 
 
 def campaigns_visible_to(user: User):

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from reports import notifications
+from reports import audit, notifications
 from reports.choices import AnalysisState
 from reports.models import AnalysisResult, ReportVersion
 from reports.pipeline import run_analysis
@@ -73,6 +73,12 @@ def reanalyze_campaign(campaign_id: int) -> int:
 def send_deadline_reminders() -> int:
     """Hourly from beat; sends only 08:00–20:00 Asia/Shanghai and never twice."""
     return notifications.send_deadline_reminders()
+
+
+@shared_task(name="reports.prune_audit_log", ignore_result=True)
+def prune_audit_log() -> int:
+    """Daily from beat: audit rows older than ``AUDIT_RETENTION_DAYS`` (and 180 days)."""
+    return audit.audit_prune()
 
 
 def on_version_submitted(sender, version_id: int, **kwargs) -> None:

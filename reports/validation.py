@@ -40,7 +40,7 @@ def report_errors(report: Report) -> dict[str, str]:
     for code, message in indicators.consistency_errors(values).items():
         if code in asked:
             errors.setdefault(f"ind_{code}", message)
-    for item in report.campaign.checklist_items.all():
+    for item in indicators.applicable(report.campaign.checklist_items.all(), report.organization):
         answer = report.checklist_answers.get(item.code) or {}
         if answer.get("answer") not in Answer.values:
             errors[f"chk_{item.code}"] = "请选择落实情况"

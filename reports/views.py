@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from reports.audit import audit_record
 from reports.checks import static_manifest_problem
 from reports.choices import CampaignStatus, OrgKind, RectificationStatus
 from reports.forms import NoStaffPasswordResetForm
@@ -107,9 +108,35 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        if self.request.user.must_change_password:
-            self.request.user.must_change_password = False
-            self.request.user.save(update_fields=["must_change_password"])
+        user = self.request.user
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        audit_record(
+            action="password_change",
+            actor=user,
+            target=user.username,
+            organization=user_unit(user),
+            request=self.request,
+        )
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The e-mail reset's last step (only when ``PASSWORD_RESET_BY_EMAIL``), audited."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        audit_record(
+            action="password_reset",
+            actor=None,
+            actor_name=user.username,
+            target=user.username,
+            organization=user_unit(user),
+            detail={"user": user.pk, "by": "email"},
+            request=self.request,
+        )
         return response
 
 

@@ -257,13 +257,23 @@ def _notify_later(event: str, action_id: int) -> None:
 def report_open_review(
     *, report_id: int, reviewer: User, request: HttpRequest | None = None
 ) -> Report:
-    """submitted → under_review, when a reviewer opens the review page. Idempotent."""
+    """submitted → under_review when a reviewer presses 开始审核 (a POST). Idempotent.
+
+    Reading a report never starts its review (a GET writes nothing); the open action names
+    the reviewer who holds the report, so the queue can show it to the others.
+    """
     report = _locked(report_id)
     _guard_reviewer(reviewer, report)
     if report.state == ReportState.UNDER_REVIEW:
         return report
     if report.state != ReportState.SUBMITTED:
         raise InvalidTransition(f"报告当前状态为“{report.get_state_display()}”，不能开始审核")
+    _start_review(report, reviewer, request)
+    return report
+
+
+def _start_review(report: Report, reviewer: User, request: HttpRequest | None) -> None:
+    """The write of 开始审核: state, an OPEN action naming the holder, the audit entry."""
     from_state = report.state
     report.state = ReportState.UNDER_REVIEW
     report.save(update_fields=["state", "updated_at"])
@@ -273,7 +283,15 @@ def report_open_review(
     _review_audit(
         "report_open_review", actor=reviewer, report=report, from_state=from_state, request=request
     )
-    return report
+
+
+def _start_if_submitted(
+    report: Report, reviewer: User, version_number: int, request: HttpRequest | None
+) -> None:
+    """Acting on a submitted report (approve / return) starts its review first, so the log
+    shows who took it; a stale page (another version) is refused by ``_guard_version``."""
+    if report.state == ReportState.SUBMITTED and report.version == version_number:
+        _start_review(report, reviewer, request)
 
 
 @transaction.atomic
@@ -285,11 +303,12 @@ def report_approve(
     comment: str = "",
     request: HttpRequest | None = None,
 ) -> ReviewAction:
-    """under_review → approved, with an optional comment."""
+    """under_review (or submitted: acting starts the review) → approved, optional comment."""
     report = _locked(report_id)
     _guard_reviewer(reviewer, report)
     if report.state in (ReportState.DRAFT, ReportState.RETURNED) and report.version == 0:
         raise InvalidTransition("报告还没有提交，不能审核通过")
+    _start_if_submitted(report, reviewer, version_number, request)
     _guard_version(report, version_number, ReportState.UNDER_REVIEW)
     return _review_act(
         report,
@@ -309,14 +328,19 @@ def report_return(
     version_number: int,
     comment: str,
     section_comments: dict[str, str] | None = None,
+    indicators: list[str] | None = None,
     request: HttpRequest | None = None,
 ) -> ReviewAction:
-    """under_review → returned: the school revises and resubmits (the next version)."""
+    """under_review (or submitted) → returned: the school revises and resubmits.
+
+    Naming sections (``section_comments``) or ``indicators`` reopens only those
+    (``rules.return_scope``); an overall comment alone reopens everything."""
     comment = (comment or "").strip()
     if not comment:
         raise CommentRequired("退回时必须填写审核意见")
     report = _locked(report_id)
     _guard_reviewer(reviewer, report)
+    _start_if_submitted(report, reviewer, version_number, request)
     _guard_version(report, version_number, ReportState.UNDER_REVIEW)
     keys = {s["key"] for s in report.campaign.sections}
     sections = {
@@ -324,7 +348,8 @@ def report_return(
         for key, text in (section_comments or {}).items()
         if key in keys and text and text.strip()
     }
-    return _review_act(
+    codes = set(report.campaign.indicators.values_list("code", flat=True))
+    action = _review_act(
         report,
         reviewer,
         to_state=ReportState.RETURNED,
@@ -333,6 +358,11 @@ def report_return(
         section_comments=sections,
         request=request,
     )
+    named = sorted(code for code in set(indicators or ()) if code in codes)
+    if named:
+        action.reopened_indicators = named
+        action.save(update_fields=["reopened_indicators"])
+    return action
 
 
 @transaction.atomic

@@ -77,3 +77,25 @@ MINIMAL_PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
+
+
+def audit_row_at(when, *, action: str, organization=None, actor=None, target: str = "") -> int:
+    """An audit row dated ``when``: inserted in SQL, since the ORM stamps ``created_at`` now
+    and the table refuses UPDATE (the trigger of migration 0015)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO reports_auditevent (created_at, actor_id, actor_name, action, result,"
+            " target, organization_id, detail, ip_address, user_agent)"
+            " VALUES (%s, %s, %s, %s, 'success', %s, %s, '{}', NULL, '') RETURNING id",
+            [
+                when,
+                actor.pk if actor else None,
+                actor.username if actor else "",
+                action,
+                target,
+                organization.pk if organization else None,
+            ],
+        )
+        return cursor.fetchone()[0]

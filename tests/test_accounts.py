@@ -77,7 +77,14 @@ def test_seed_demo_is_idempotent_and_logs_in():
     assert Organization.objects.filter(kind="school").count() >= 60
     assert Organization.objects.filter(kind="city").count() == 2
     assert Organization.objects.filter(kind="county").count() == 3
-    for username in ("demo-admin", "demo-city", "demo-reviewer", "demo-school", "demo-school2"):
+    for username in (
+        "demo-admin",
+        "demo-auditor",
+        "demo-city",
+        "demo-reviewer",
+        "demo-school",
+        "demo-school2",
+    ):
         user = User.objects.get(username=username)
         assert user.check_password("jianfu2026"), username
         assert user.membership

@@ -19,10 +19,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 
-from reports.choices import RectificationStatus
+from reports.choices import RectificationStatus, Role
 from reports.models import Attachment, ExportJob, Notification, RectificationItem, Report
 from reports.workflow import report_approve, report_open_review, report_submit
 from tests.factories import fill, form_data, make_campaign
+from tests.world import make_user
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 INVALID_UTF8 = object()  # stands for the raw bytes %FF%FE%ED%A0%80 (not UTF-8, a surrogate)
@@ -197,6 +198,7 @@ class Scene:
 
 @pytest.fixture
 def scene(world) -> Scene:
+    world.audrey = make_user("audrey", world.province, Role.AUDITOR)  # reads the audit log
     campaign = make_campaign(world)
     draft = Report.objects.get(campaign=campaign, organization=world.school_a1)
     fill(draft, world.alice)
@@ -362,7 +364,12 @@ POSTS: dict[str, Post] = {
 GETS: dict[str, Get] = {
     "home": Get("alice", lambda s: "/", ["page"]),
     "org_list": Get("rita", lambda s: "/orgs/", ["q", "page"]),
-    "audit_log": Get("ada", lambda s: "/audit/", ["action", "actor", "since", "until", "page"]),
+    "audit_log": Get(
+        "audrey", lambda s: "/audit/", ["action", "q", "actor", "since", "until", "page"]
+    ),
+    "audit_export": Get(
+        "audrey", lambda s: "/audit/export.xlsx", ["action", "q", "since", "until"]
+    ),
     "review_queue": Get(
         "rita",
         lambda s: "/review/",

@@ -52,8 +52,20 @@ def report(world):
 # ---------------------------------------------------------------- transitions
 
 
-def test_opening_the_review_page_puts_a_submitted_report_under_review(world, report, login):
-    response = login(world.rita).get(f"/review/reports/{report.pk}/", REMOTE_ADDR="10.1.2.3")
+def test_reading_the_review_page_leaves_a_submitted_report_submitted(world, report, login):
+    response = login(world.rita).get(f"/review/reports/{report.pk}/")
+    report.refresh_from_db()
+    assert response.status_code == 200
+    assert report.state == ReportState.SUBMITTED
+    assert "开始审核" in response.content.decode()
+    assert not ReviewAction.objects.exists()
+    assert not AuditEvent.objects.filter(action="report_open_review").exists()
+
+
+def test_pressing_start_review_puts_a_submitted_report_under_review(world, report, login):
+    response = login(world.rita).post(
+        f"/review/reports/{report.pk}/start/", REMOTE_ADDR="10.1.2.3", follow=True
+    )
     report.refresh_from_db()
     assert response.status_code == 200
     assert report.state == ReportState.UNDER_REVIEW
@@ -65,10 +77,22 @@ def test_opening_the_review_page_puts_a_submitted_report_under_review(world, rep
     assert event.detail["from"] == "submitted" and event.detail["to"] == "under_review"
 
 
-def test_opening_twice_writes_one_open_action(world, report, login):
+def test_start_review_refuses_a_get(world, report, login):
+    assert login(world.rita).get(f"/review/reports/{report.pk}/start/").status_code == 405
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+
+
+def test_a_supervisor_may_not_start_a_review(world, report, login):
+    assert login(world.sam).post(f"/review/reports/{report.pk}/start/").status_code == 403
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+
+
+def test_starting_twice_writes_one_open_action(world, report, login):
     client = login(world.rita)
-    client.get(f"/review/reports/{report.pk}/")
-    client.get(f"/review/reports/{report.pk}/")
+    client.post(f"/review/reports/{report.pk}/start/")
+    client.post(f"/review/reports/{report.pk}/start/")
     assert ReviewAction.objects.filter(report=report, kind=ReviewKind.OPEN).count() == 1
 
 
@@ -89,9 +113,26 @@ def test_it_refuses_to_approve_a_draft(world):
     assert not AuditEvent.objects.filter(action="report_approve").exists()
 
 
-def test_it_refuses_to_approve_a_report_nobody_opened(world, report):
+def test_approving_a_submitted_report_starts_its_review_first(world, report):
+    report_approve(report_id=report.pk, reviewer=world.rita, version_number=1)
+    report.refresh_from_db()
+    assert report.state == ReportState.APPROVED
+    kinds = list(ReviewAction.objects.filter(report=report).values_list("kind", flat=True))
+    assert kinds == [ReviewKind.OPEN, ReviewKind.APPROVE]
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="report_")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions[-2:] == ["report_open_review", "report_approve"]
+
+
+def test_returning_a_submitted_report_from_a_stale_page_is_refused(world, report):
     with pytest.raises(StaleVersion):
-        report_approve(report_id=report.pk, reviewer=world.rita, version_number=1)
+        report_return(report_id=report.pk, reviewer=world.rita, version_number=2, comment="改")
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+    assert not ReviewAction.objects.exists()
 
 
 def test_it_refuses_to_approve_a_returned_report(world):

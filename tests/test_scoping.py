@@ -1,7 +1,9 @@
 """Every permission follows the tree: a unit sees itself and below, never a sibling."""
 
+from reports.choices import Role
 from reports.models import Organization
 from reports.selectors import scope_to_user, units_visible_to
+from tests.world import make_user
 
 
 def codes(queryset) -> set[str]:
@@ -89,4 +91,7 @@ def test_the_menu_fits_the_role(world, login):
     school_page = login(world.alice).get("/").content.decode()
     assert "导入单位和账号" not in school_page and "审计日志" not in school_page
     admin_page = login(world.ada).get("/").content.decode()
-    assert "导入单位和账号" in admin_page and "审计日志" in admin_page
+    assert "导入单位和账号" in admin_page and "审计日志" not in admin_page  # the auditor's
+    auditor = make_user("audrey", world.province, Role.AUDITOR)
+    auditor_page = login(auditor).get("/").content.decode()
+    assert "审计日志" in auditor_page and "导入单位和账号" not in auditor_page

@@ -353,93 +353,107 @@ def find_numbers(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ())
         if k < len(skip_spans) and skip_spans[k][0] <= s:
             continue
         if kind == "num":
-            a = m.group("a")
-            unit = m.group("unit") or m.group("u1") or ""
-            b = m.group("b")
-            if b is None and m.group("u1") and m.group("unit"):
-                # "38个班": the measure word is the unit, the next word its noun
-                unit = m.group("u1")
-                e = m.end("u1")
-            if b is not None and m.group("unit") is None and m.group("u1") is not None:
-                # "420人到现在" style: the second part is no range without its own unit
-                pass
-            if not any(c in _CN_DIGITS or c == "十" for c in a) and not a[0].isdigit():
-                if a != "半" and not a.endswith("个半"):
-                    continue
-            va = _value(a)
-            if va is None:
+            quantity = _plain_quantity(m, text, folded)
+            if quantity is None:
                 continue
-            is_cn = not a[0].isdigit()
-            if unit in _TIME_ONLY_UNITS or (s and folded[s - 1] == "届"):
-                continue  # time phrases; sessions (九届十二次全会)
-            if is_cn:
-                if not unit:
-                    continue
-                if unit == "次" and a in _CN_NUMS and len(a) == 1:
-                    # counted words: 开展一次, 召开两次 - not 一次性, 数据一次采集
-                    nxt = folded[e : e + 1]
-                    if nxt == "性" or not (
-                        (s and folded[s - 1] in _COUNT_BEFORE) or nxt in _CLAUSE_END
-                    ):
-                        continue
-                elif a == "一" and unit not in _ONE_UNITS:
-                    continue
-            if m.group("mul"):
-                if unit in ("万元", "亿元"):
-                    pass
-                else:
-                    va *= _MUL[m.group("mul")]
-            vb = None
-            if b is not None:
-                vb = _value(b)
-                if vb is not None and m.group("mul2"):
-                    vb *= _MUL[m.group("mul2")]
-                if vb is not None and vb < va:
-                    vb = None
-            if unit == "年" and not is_cn and va >= 1000:
-                continue
-            if unit == "万人":
-                unit, va = "人", va * 10_000
-                vb = vb * 10_000 if vb is not None else None
-            # short quoted slogans: “三个一”
-            if s > 0 and folded[s - 1] in _OPEN_QUOTES:
-                close = folded[e : e + 4]
-                if any(q in close for q in _CLOSE_QUOTES):
-                    continue
-            cmp_, level = _before_comparison(folded, s)
-            if not unit and cmp_ is None:
-                continue
-            if cmp_ is None and not level:
-                after = m.group("after")
-                if after:
-                    cmp_ = _AFTER_CMP[after]
-                elif m.group("aa") or m.group("ba"):
-                    cmp_ = "approx"
-            if unit in ("分", "字") and is_cn:
-                continue
-            out.append(breaks.context(Quantity(text[s:e], va, vb, unit, cmp_, False, s, e)))
-        elif kind == "pct":
-            v = _value(m.group("pctv"))
-            cmp_, _ = _before_comparison(folded, s)
-            out.append(breaks.context(Quantity(text[s:e], v, None, "%", cmp_, False, s, e)))
-        elif kind == "cheng":
-            v = parse_chinese_numeral(folded[s])
-            cmp_, _ = _before_comparison(folded, s)
-            q = Quantity(text[s:e], (v or 0) * 10, None, "%", cmp_, False, s, e)
-            out.append(breaks.context(q))
-        else:  # masked
-            raw = folded[s:e]
-            if kind == "maskpct":
-                unit = "%"
-            elif kind == "maskwan":
-                unit = "万元"
-            else:
-                unit = raw.lstrip("*.xX× \t")
-            cmp_, _ = _before_comparison(folded, s)
-            out.append(breaks.context(Quantity(text[s:e], None, None, unit, cmp_, True, s, e)))
+            e = quantity.end
+        else:
+            quantity = _other_quantity(m, kind, text, folded)
+        out.append(breaks.context(quantity))
         if e >= n:
             break
     return out
+
+
+def _plain_quantity(m: re.Match[str], text: str, folded: str) -> Quantity | None:
+    """A written number with its unit ("38个班", "两次", "2–2.5小时"), or None if the match is
+    a time phrase, an ordinal, a slogan or a number with nothing to count."""
+    s, e = m.span()
+    a = m.group("a")
+    unit = m.group("unit") or m.group("u1") or ""
+    b = m.group("b")
+    if b is None and m.group("u1") and m.group("unit"):
+        # "38个班": the measure word is the unit, the next word its noun
+        unit = m.group("u1")
+        e = m.end("u1")
+    if not any(c in _CN_DIGITS or c == "十" for c in a) and not a[0].isdigit():
+        if a != "半" and not a.endswith("个半"):
+            return None
+    va = _value(a)
+    if va is None:
+        return None
+    is_cn = not a[0].isdigit()
+    if unit in _TIME_ONLY_UNITS or (s and folded[s - 1] == "届"):
+        return None  # time phrases; sessions (九届十二次全会)
+    if is_cn and not _chinese_numeral_counts(a, unit, folded, s, e):
+        return None
+    va, vb = _scaled(m, va, b, unit)
+    if unit == "年" and not is_cn and va >= 1000:
+        return None
+    if unit == "万人":
+        unit, va = "人", va * 10_000
+        vb = vb * 10_000 if vb is not None else None
+    # short quoted slogans: “三个一”
+    if s > 0 and folded[s - 1] in _OPEN_QUOTES:
+        close = folded[e : e + 4]
+        if any(q in close for q in _CLOSE_QUOTES):
+            return None
+    cmp_, level = _before_comparison(folded, s)
+    if not unit and cmp_ is None:
+        return None
+    if cmp_ is None and not level:
+        after = m.group("after")
+        if after:
+            cmp_ = _AFTER_CMP[after]
+        elif m.group("aa") or m.group("ba"):
+            cmp_ = "approx"
+    if unit in ("分", "字") and is_cn:
+        return None
+    return Quantity(text[s:e], va, vb, unit, cmp_, False, s, e)
+
+
+def _chinese_numeral_counts(a: str, unit: str, folded: str, s: int, e: int) -> bool:
+    """Whether a Chinese numeral is a quantity: it needs a unit; 一次/两次 only as a counted
+    word (开展一次, 召开两次 — not 一次性, 数据一次采集); 一 only with the units it counts."""
+    if not unit:
+        return False
+    if unit == "次" and a in _CN_NUMS and len(a) == 1:
+        nxt = folded[e : e + 1]
+        return nxt != "性" and ((s and folded[s - 1] in _COUNT_BEFORE) or nxt in _CLAUSE_END)
+    return not (a == "一" and unit not in _ONE_UNITS)
+
+
+def _scaled(m: re.Match[str], va: float, b: str | None, unit: str) -> tuple[float, float | None]:
+    """Both ends of a number or range with their 万/千 multipliers applied."""
+    if m.group("mul") and unit not in ("万元", "亿元"):
+        va *= _MUL[m.group("mul")]
+    vb = None
+    if b is not None:
+        vb = _value(b)
+        if vb is not None and m.group("mul2"):
+            vb *= _MUL[m.group("mul2")]
+        if vb is not None and vb < va:
+            vb = None
+    return va, vb
+
+
+def _other_quantity(m: re.Match[str], kind: str | None, text: str, folded: str) -> Quantity:
+    """A percentage, a 成 (三成 = 30 %), or a masked figure (参与率*.*%, **个)."""
+    s, e = m.span()
+    cmp_, _ = _before_comparison(folded, s)
+    if kind == "pct":
+        return Quantity(text[s:e], _value(m.group("pctv")), None, "%", cmp_, False, s, e)
+    if kind == "cheng":
+        v = parse_chinese_numeral(folded[s])
+        return Quantity(text[s:e], (v or 0) * 10, None, "%", cmp_, False, s, e)
+    raw = folded[s:e]
+    if kind == "maskpct":
+        unit = "%"
+    elif kind == "maskwan":
+        unit = "万元"
+    else:
+        unit = raw.lstrip("*.xX× \t")
+    return Quantity(text[s:e], None, None, unit, cmp_, True, s, e)
 
 
 _LABEL_TAIL_RE = re.compile(r"(?:人数|数量|总数|数|率|时长|时间|[(（][^)）]*[)）])+$")

@@ -25,6 +25,7 @@ urlpatterns = [
         name="org_import_job_clear_passwords",
     ),
     path("audit/", audit.audit_log, name="audit_log"),
+    path("audit/export.xlsx", audit.audit_log_export, name="audit_log_export"),
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/new/", campaigns.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),

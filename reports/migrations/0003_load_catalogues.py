@@ -6,7 +6,7 @@ from django.db import migrations
 def load(apps, schema_editor):
     from reports import catalogue
 
-    catalogue.load(
+    catalogue.load_base(
         apps.get_model("reports", "IndicatorDefinition"),
         apps.get_model("reports", "ChecklistItemDefinition"),
     )

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0011_import_job'),
+        ('reports', '0013_approval_batch_and_return_scope'),
     ]
 
     operations = [

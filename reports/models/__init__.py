@@ -22,6 +22,7 @@ from reports.models.operations import (
 )
 from reports.models.rectification import RectificationEvent, evidence_path
 from reports.models.reports import (
+    ApprovalBatch,
     Attachment,
     RectificationItem,
     Report,
@@ -33,6 +34,7 @@ from reports.models.reports import (
 
 __all__ = [
     "AnalysisResult",
+    "ApprovalBatch",
     "Attachment",
     "AuditEvent",
     "Campaign",

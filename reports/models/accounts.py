@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 
 from reports.choices import (
     OrgKind,
@@ -16,13 +17,28 @@ from reports.choices import (
 
 
 class User(AbstractUser):
-    """A portal account. ``must_change_password`` is set on accounts created by import."""
+    """A portal account. ``must_change_password`` is set on accounts created by import.
+
+    ``password_changed_at`` is stamped by ``save`` whenever ``set_password`` was called
+    (the password expiry counts from it, from ``date_joined`` when empty);
+    ``session_key`` is the one session allowed when ``SINGLE_SESSION`` is on.
+    """
 
     must_change_password = models.BooleanField("首次登录须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    session_key = models.CharField(max_length=40, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = "账号"
         verbose_name_plural = "账号"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._password is not None:  # set_password was called since the last save
+            self.password_changed_at = timezone.now()
+            fields = kwargs.get("update_fields")
+            if fields is not None and "password" in fields:
+                kwargs["update_fields"] = {*fields, "password_changed_at"}
+        super().save(*args, **kwargs)
 
     @property
     def membership_or_none(self) -> Membership | None:

@@ -34,6 +34,7 @@ class IndicatorDefinition(models.Model):
         choices=[("number", "数值"), ("time", "时刻"), ("yesno", "是/否")],
         default="number",
     )
+    boarding_only = models.BooleanField("仅寄宿制学校", default=False)
     policy_min = models.FloatField("政策下限", null=True, blank=True)
     policy_max = models.FloatField("政策上限", null=True, blank=True)
     limit_note = models.CharField("政策要求", max_length=120, blank=True, default="")
@@ -48,7 +49,18 @@ class IndicatorDefinition(models.Model):
         return f"{self.label}（{self.unit}）" if self.unit else self.label
 
     def applies_to(self, organization: Organization) -> bool:
-        return not self.school_types or organization.school_type in self.school_types
+        return applies_to_school(self.school_types, self.boarding_only, organization)
+
+
+def applies_to_school(
+    school_types: list[str], boarding_only: bool, organization: Organization
+) -> bool:
+    """The one rule for "is this indicator / checklist item asked of this unit": its 学段
+    list (empty = every unit) and, for 寄宿 items, a boarding school. Used by the form,
+    validation, the review page, exports and dashboards through ``applies_to``."""
+    if school_types and organization.school_type not in school_types:
+        return False
+    return not boarding_only or organization.boarding
 
 
 class ChecklistItemDefinition(models.Model):
@@ -57,6 +69,10 @@ class ChecklistItemDefinition(models.Model):
     code = models.SlugField("代码", max_length=64, unique=True)
     text = models.CharField("检查内容", max_length=300)
     topic = models.CharField("主题", max_length=24, choices=ChecklistTopic.choices)
+    school_types = models.JSONField(
+        "适用学段", default=list, blank=True, help_text="空表示所有学段（及非学校单位）"
+    )
+    boarding_only = models.BooleanField("仅寄宿制学校", default=False)
     order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
@@ -66,6 +82,9 @@ class ChecklistItemDefinition(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def applies_to(self, organization: Organization) -> bool:
+        return applies_to_school(self.school_types, self.boarding_only, organization)
 
 
 def default_sections() -> list[dict[str, str]]:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from reports.choices import (
+    AuditResult,
     ExportKind,
     ExportState,
     ImportState,
@@ -17,7 +18,11 @@ from reports.models.reports import Report
 
 
 class AuditEvent(models.Model):
-    """Append-only record of state changes, exports and permission-relevant events."""
+    """Append-only record of state changes, exports and security events (logins, passwords,
+    roles, tokens, admin-site edits). On PostgreSQL a trigger (migration 0015) refuses
+    UPDATE and DELETE, except pruning past the retention (``reports.audit.audit_prune``)
+    and the ``SET NULL`` of a deleted account or unit (``actor_name`` keeps who it was).
+    """
 
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -28,7 +33,11 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    actor_name = models.CharField("操作账号", max_length=150, blank=True, default="")
     action = models.CharField("操作", max_length=64, db_index=True)
+    result = models.CharField(
+        "结果", max_length=16, choices=AuditResult.choices, default=AuditResult.SUCCESS
+    )
     target = models.CharField("对象", max_length=255, blank=True, default="")
     organization = models.ForeignKey(
         Organization,
@@ -40,11 +49,17 @@ class AuditEvent(models.Model):
     )
     detail = models.JSONField("详情", default=dict, blank=True)
     ip_address = models.GenericIPAddressField("IP", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=255, blank=True, default="")
 
     class Meta:
         verbose_name = "审计日志"
         verbose_name_plural = "审计日志"
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result__in=AuditResult.values), name="auditevent_result_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"

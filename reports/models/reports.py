@@ -193,6 +193,9 @@ class ReviewAction(models.Model):
     kind = models.CharField("操作", max_length=16, choices=ReviewKind.choices)
     comment = models.TextField("意见", blank=True, default="")
     section_comments = models.JSONField("分栏意见", default=dict, blank=True)
+    # A return that names sections (``section_comments``) or indicators reopens only those
+    # (``reports.rules.return_scope``); an overall comment alone reopens everything.
+    reopened_indicators = models.JSONField("退回修改的指标", default=list, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -205,3 +208,29 @@ class ReviewAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {self.get_kind_display()}"
+
+
+class ApprovalBatch(models.Model):
+    """A bulk approval with a sampled audit (批量通过): the reviewer picks flag-free reports and
+    one comment; the portal draws a random sample that must be opened and approved one by
+    one before the rest are approved together (``reports.approval_batches``)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.TextField("审核意见", blank=True, default="")
+    # {"<report id>": <version number when picked>}: a report resubmitted since is skipped.
+    reports = models.JSONField("所选报告", default=dict)
+    sample = models.JSONField("抽查报告", default=list)
+    approved = models.JSONField("批量通过", default=list)
+    skipped = models.JSONField("未通过（已变化）", default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "批量审核"
+        verbose_name_plural = "批量审核"
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · 批量通过 {len(self.reports)} 份"

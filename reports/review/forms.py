@@ -11,6 +11,10 @@ class ApproveForm(forms.Form):
     )
 
 
+def _label(definition) -> str:
+    return f"{definition.label}（{definition.unit}）" if definition.unit else definition.label
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="总体意见（必填）",
@@ -18,7 +22,7 @@ class ReturnForm(forms.Form):
         error_messages={"required": "退回时必须填写审核意见"},
     )
 
-    def __init__(self, *args, sections: list[dict[str, str]], **kwargs) -> None:
+    def __init__(self, *args, sections: list[dict[str, str]], indicators=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.section_keys = []
         for section in sections:
@@ -28,6 +32,18 @@ class ReturnForm(forms.Form):
                 label=f"对“{section['title']}”的意见（可选）",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+        if indicators:
+            self.fields["indicators"] = forms.MultipleChoiceField(
+                label="需要修改的指标（可选）",
+                required=False,
+                choices=[
+                    (d.code, f"{d.label}（{d.unit}）" if d.unit else d.label) for d in indicators
+                ],
+                widget=forms.CheckboxSelectMultiple,
+                help_text="写了分栏意见或勾选了指标时，学校只能修改这些栏目和指标，其余保持原样；"
+                "只写总体意见则全部开放修改。",
             )
 
     def section_comments(self) -> dict[str, str]:

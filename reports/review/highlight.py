@@ -117,6 +117,7 @@ def flag_list(text: str, analysis: AnalysisResult | None) -> list[dict[str, str]
                 "css": "mark-copy",
                 "label": f"雷同 {_percent(item.get('similarity'))}",
                 "text": f"“{quote(item)}”与 {_source(item)} 相同或高度相似，请核实是否照抄",
+                "source": str(item.get("source") or ""),  # → the side-by-side view
             }
         )
     for item in result.get("placeholders") or []:

@@ -5,18 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     F,
     FilteredRelation,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Value,
+    When,
 )
+from django.db.models.functions import Coalesce, NullIf
 
 from reports.choices import (
     ReportState,
+    ReviewKind,
 )
+from reports.counts import STATE_COUNT_LABELS, STATE_COUNTS, count_aggregates, count_conditions
 from reports.models import (
     Report,
+    ReviewAction,
 )
 from reports.pipeline import COPIED_SHARE_FLAG
 
@@ -41,7 +51,8 @@ SORTS = {
     "school": ("按单位", ["organization__path"]),
 }
 
-STATE_FILTERS = [("not_started", "未开始"), *ReportState.choices]
+# The state filter's choices: the core's counts but 逾期 (a checkbox of its own).
+STATE_FILTERS = [(key, label) for key, label in STATE_COUNTS if key != "late"]
 
 
 def with_latest_analysis(reports: QuerySet[Report]) -> QuerySet[Report]:
@@ -57,28 +68,65 @@ def with_latest_analysis(reports: QuerySet[Report]) -> QuerySet[Report]:
     )
 
 
-def overdue_q(now) -> Q:
-    """逾期: submitted late, or still not submitted after the deadline."""
-    return Q(is_late=True) | (
-        Q(state__in=[ReportState.DRAFT, ReportState.RETURNED]) & Q(campaign__deadline__lt=now)
+_HOLDING = (ReviewKind.OPEN, ReviewKind.REOPEN)
+
+
+def with_holder(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """Annotate ``holder``: who pressed 开始审核 (or reopened) on a report under review, so
+    two reviewers do not read the same report unknowingly. NULL for any other state."""
+    latest = ReviewAction.objects.filter(report_id=OuterRef("pk"), kind__in=_HOLDING).order_by(
+        "-created_at", "-pk"
     )
+    name = Coalesce(NullIf("actor__first_name", Value("")), "actor__username")
+    return reports.annotate(
+        holder=Case(
+            When(
+                state=ReportState.UNDER_REVIEW,
+                then=Subquery(latest.annotate(name=name).values("name")[:1]),
+            ),
+            default=None,
+            output_field=CharField(),
+        ),
+    )
+
+
+def holder_of(report: Report) -> ReviewAction | None:
+    """The act that put ``report`` under review (its actor holds it), or None."""
+    if report.state != ReportState.UNDER_REVIEW:
+        return None
+    return (
+        report.review_actions.filter(kind__in=_HOLDING)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def overdue_q(now) -> Q:
+    """逾期, as every page counts it (``reports.counts``)."""
+    return count_conditions(now)["late"]
+
+
+def state_q(key: str, now) -> Q | None:
+    """The queue's state filter: the same condition the count beside it uses."""
+    return count_conditions(now).get(key) if key in STATE_COUNT_LABELS else None
 
 
 def state_counts(reports: QuerySet[Report], now) -> dict[str, int]:
-    aggregates = {state: Count("pk", filter=Q(state=state)) for state in ReportState.values}
-    return reports.aggregate(
-        total=Count("pk"),
-        not_started=Count("pk", filter=Q(state=ReportState.DRAFT, revision=0)),
-        late=Count("pk", filter=overdue_q(now)),
-        flagged=Count("pk", filter=ANY_FLAG),
-        **aggregates,
-    )
+    """The core's counts (``reports.counts``) and the queue's own 有疑点."""
+    return reports.aggregate(**count_aggregates(now), flagged=Count("pk", filter=ANY_FLAG))
 
 
-def flag_badges(flags: dict[str, Any], copied: float | None) -> list[str]:
+def flag_badges(
+    flags: dict[str, Any], copied: float | None, sources: list[str] | tuple = ()
+) -> list[str]:
+    """The queue's flags in Chinese; 雷同 names its source(s) (``copies.source_names``)."""
     badges = []
     if copied:
-        badges.append(f"雷同 {copied * 100:.0f}%")
+        named = ""
+        if sources:
+            named = f"：与{sources[0]}" + (f"等 {len(sources)} 处" if len(sources) > 1 else "")
+        badges.append(f"雷同 {copied * 100:.0f}%{named}")
     if flags.get("placeholders"):
         badges.append(f"模板空白 {flags['placeholders']}")
     if flags.get("contradictions"):

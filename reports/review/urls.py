@@ -2,16 +2,21 @@
 
 from django.urls import path
 
-from reports.review.views import followup, notifications, overview, queue, report
+from reports.review.views import bulk, followup, notifications, overview, queue, report
 
 urlpatterns = [
     path("", queue.review_queue, name="review_queue"),
     path("reports/<int:pk>/", report.review_report, name="review_report"),
+    path("reports/<int:pk>/copies/", report.review_copies, name="review_copies"),
+    path("reports/<int:pk>/start/", report.review_start, name="review_start"),
     path("reports/<int:pk>/approve/", report.review_approve, name="review_approve"),
     path("reports/<int:pk>/return/", report.review_return, name="review_return"),
     path("reports/<int:pk>/reopen/", report.review_reopen, name="review_reopen"),
     path("reports/<int:pk>/reanalyze/", report.review_reanalyze, name="review_reanalyze"),
     path("reports/<int:pk>/feedback/", report.review_feedback, name="review_feedback"),
+    path("bulk/", bulk.bulk_start, name="bulk_start"),
+    path("bulk/<int:pk>/", bulk.bulk_detail, name="bulk_detail"),
+    path("bulk/<int:pk>/finish/", bulk.bulk_finish, name="bulk_finish"),
     path("overview/<int:campaign_id>/", overview.review_overview, name="review_overview"),
     path("rectifications/", followup.rectification_followup, name="rectification_followup"),
     path(

@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from reports.audit import audit_record
 from reports.choices import Role
 from reports.models import User
+from reports.passwords import character_classes
 from reports.selectors import has_role, scope_to_user
 
 # No 0/O, 1/l/I: the password is read off a screen and typed by someone else.
@@ -31,10 +32,11 @@ PASSWORD_LENGTH = 12
 
 
 def generate_password() -> str:
-    """A random one-time password (about 70 bits) that passes the password validators."""
+    """A random one-time password (about 70 bits) that passes the password validators:
+    at least one upper case letter, one lower case letter and one digit (three classes)."""
     while True:
         password = "".join(secrets.choice(ALPHABET) for _ in range(PASSWORD_LENGTH))
-        if not password.isdigit():
+        if character_classes(password) >= 3:
             return password
 
 

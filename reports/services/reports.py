@@ -20,7 +20,7 @@ from reports.models import (
     Report,
     User,
 )
-from reports.rules import NotAllowed, WorkflowError, can_edit
+from reports.rules import NotAllowed, WorkflowError, can_edit, return_scope
 from reports.selectors import previous_report
 from reports.services.rectifications import record_event
 
@@ -102,7 +102,8 @@ def report_save_draft(
     checklist_answers: dict[str, dict[str, str]] | None = None,
 ) -> Report:
     """Save what the school typed. ``revision`` is the one the editor loaded: if someone
-    saved since, nothing is written and ``EditConflict`` carries the current content; None
+    saved something else since, nothing is written and ``EditConflict`` carries the current
+    content (a stale save of exactly what is stored is not a conflict); None
     (a malformed revision) is refused the same way, as ``UnknownRevision``."""
     report = Report.objects.select_for_update().select_related("campaign").get(pk=report_id)
     if not can_edit(actor, report):
@@ -110,7 +111,12 @@ def report_save_draft(
     if revision is None:
         raise UnknownRevision(report)
     if revision != report.revision:
+        if _holds(report, sections, indicator_values, checklist_answers):
+            return report  # the same text saved twice (autosave and 提交, two tabs): no conflict
         raise EditConflict(report)
+    sections, indicator_values, checklist_answers = _within_return_scope(
+        report, sections, indicator_values, checklist_answers
+    )
     changed = False
     for field, value in (
         ("sections", sections),
@@ -125,6 +131,34 @@ def report_save_draft(
         report.updated_by = actor
         report.save()
     return report
+
+
+def _holds(report: Report, *values: dict[str, Any] | None) -> bool:
+    fields = (report.sections, report.indicator_values, report.checklist_answers)
+    pairs = zip(values, fields, strict=True)
+    return all(value is None or value == stored for value, stored in pairs)
+
+
+def _within_return_scope(
+    report: Report,
+    sections: dict[str, str] | None,
+    values: dict[str, Any] | None,
+    answers: dict[str, dict[str, str]] | None,
+) -> tuple[dict[str, str] | None, dict[str, Any] | None, dict[str, dict[str, str]] | None]:
+    """A return that named sections reopened only those (and the indicators it named):
+    whatever was posted for the rest is ignored, so they stay exactly as submitted."""
+    scope = return_scope(report)
+    if scope is None:
+        return sections, values, answers
+    if sections is not None:
+        sections = {
+            **report.sections,
+            **{k: v for k, v in sections.items() if k in scope.sections},
+        }
+    if values is not None:
+        kept = {k: v for k, v in report.indicator_values.items() if k not in scope.indicators}
+        values = {**{k: v for k, v in values.items() if k in scope.indicators}, **kept}
+    return sections, values, None if answers is None else report.checklist_answers
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from reports import indicators
 from reports.choices import Answer
 from reports.limits import MAX_NOTE_CHARS, MAX_SECTION_CHARS
 from reports.models import IndicatorDefinition, Report
+from reports.rules import return_scope
 
 
 @dataclass
@@ -75,7 +76,7 @@ def parse_form(report: Report, data: QueryDict | dict) -> ParsedForm:
             if problem:
                 errors[name] = f"{definition.label}：{problem}"
     answers: dict[str, dict[str, str]] = dict(report.checklist_answers)
-    for item in report.campaign.checklist_items.all():
+    for item in indicators.applicable(report.campaign.checklist_items.all(), report.organization):
         if f"chk_{item.code}" in data or f"note_{item.code}" in data:
             answer = data.get(f"chk_{item.code}", "")
             note = _clean(data.get(f"note_{item.code}", "")).strip()
@@ -99,9 +100,12 @@ def parse_post(report: Report, data: QueryDict | dict) -> dict[str, Any]:
     return parse_form(report, data).data
 
 
-def _clean(text: Any) -> str:
+def clean_text(text: Any) -> str:
     """Plain LF line breaks, no NUL (PostgreSQL cannot store it in text or JSON)."""
     return _newlines(str(text)).replace("\x00", "")
+
+
+_clean = clean_text
 
 
 def _newlines(text: str) -> str:
@@ -116,26 +120,30 @@ class IndicatorRow:
     value: Any
     previous: Any
     error: str | None
+    #: the stored value as entered, for read-only pages ("0", "是", "45 分钟/天", "—")
+    display: str = "—"
+    locked: bool = False  # a return that named other indicators keeps this one as submitted
 
 
 def indicator_rows(
     report: Report, previous_values: dict[str, Any], errors: dict[str, str]
 ) -> list[IndicatorRow]:
     definitions = indicators.applicable(report.campaign.indicators.all(), report.organization)
+    scope = return_scope(report)
     rows = []
     for d in definitions:
-        value = report.indicator_values.get(d.code)
+        stored = report.indicator_values.get(d.code)
+        value = {True: "yes", False: "no"}.get(stored, stored) if d.kind == "yesno" else stored
         previous = previous_values.get(d.code)
-        if d.kind == "yesno":
-            value = {True: "yes", False: "no"}.get(value, value)
-            previous = {True: "是", False: "否"}.get(previous, previous)
         rows.append(
             IndicatorRow(
                 definition=d,
                 name=f"ind_{d.code}",
                 value="" if value is None else value,
-                previous=previous,
+                previous=None if previous is None else indicators.display_value(d, previous),
                 error=errors.get(f"ind_{d.code}"),
+                display=indicators.display_value(d, stored),
+                locked=scope is not None and d.code not in scope.indicators,
             )
         )
     return rows
@@ -144,8 +152,10 @@ def indicator_rows(
 def checklist_rows(
     report: Report, errors: dict[str, str], typed: QueryDict | dict | None = None
 ) -> list[dict[str, Any]]:
+    locked = return_scope(report) is not None  # a return naming sections keeps the checklist
     rows = []
-    for item in report.campaign.checklist_items.all():
+    items = indicators.applicable(report.campaign.checklist_items.all(), report.organization)
+    for item in items:
         answer = report.checklist_answers.get(item.code) or {}
         note, name = answer.get("note", ""), f"note_{item.code}"
         if typed is not None and name in errors and name in typed:
@@ -157,6 +167,7 @@ def checklist_rows(
                 "note": note,
                 "error": errors.get(f"chk_{item.code}"),
                 "note_error": errors.get(f"note_{item.code}"),
+                "locked": locked,
             }
         )
     return rows
@@ -166,6 +177,7 @@ def section_rows(
     report: Report, errors: dict[str, str], typed: QueryDict | dict | None = None
 ) -> list[dict[str, Any]]:
     """``typed``: the POST of a save that refused a section; its text is shown again as typed."""
+    scope = return_scope(report)  # the return's comment above each section; unnamed ones locked
     rows = []
     for section in report.campaign.sections:
         name = f"section_{section['key']}"
@@ -173,4 +185,39 @@ def section_rows(
         if typed is not None and name in errors and name in typed:
             text = _clean(typed.get(name, ""))
         rows.append({**section, "name": name, "text": text, "error": errors.get(name)})
+        if scope is not None:
+            rows[-1]["comment"] = scope.comments.get(section["key"], "")
+            rows[-1]["locked"] = section["key"] not in scope.sections
     return rows
+
+
+def error_summary(
+    sections: list[dict[str, Any]],
+    indicator_rows: list[IndicatorRow],
+    checklist: list[dict[str, Any]],
+    errors: dict[str, str],
+) -> list[dict[str, str]]:
+    """Each message once, in the order of the form, with the id of the field it links to
+    (GOV.UK's error summary: "有 N 处需要修改", each a link to its field). A message that
+    does not name its field gets the field's label in front ("在校学生数：不能小于 0人")."""
+    ordered: list[tuple[str, str, str]] = []  # field name, anchor, label
+    for s in sections:
+        ordered.append((s["name"], f"id_{s['name']}", s["title"]))
+    for row in indicator_rows:
+        ordered.append((row.name, f"id_{row.name}", row.definition.label))
+    for number, row in enumerate(checklist, start=1):
+        code, label = row["item"].code, f"自查清单第 {number} 项"
+        ordered += [
+            (f"chk_{code}", f"id_chk_{code}", label),
+            (f"note_{code}", f"id_note_{code}", label),
+        ]
+    summary = []
+    for name, anchor, label in ordered:
+        if name in errors:
+            message = errors[name]
+            if label not in message:
+                message = f"{label}：{message}"
+            summary.append({"href": f"#{anchor}", "message": message})
+    shown = {name for name, _, _ in ordered}
+    summary += [{"href": "", "message": m} for name, m in errors.items() if name not in shown]
+    return summary

@@ -39,8 +39,10 @@ def test_demo_school_imports_confirms_fills_and_submits(live_server, demo_data, 
     problems = phone.input_value("textarea[name=section_problems]")
     assert problems.startswith("1、个别教师的作业设计") and "精简会议" not in problems
     assert "加强会议的统筹整合" in phone.input_value("textarea[name=section_next_steps]")
-    preamble = phone.locator("pre").first.inner_text()
-    assert "××小学20xx年减负工作自查报告" in preamble  # kept out of the sections
+    preamble = phone.input_value("#id_preamble")
+    assert "××小学20xx年减负工作自查报告" in preamble  # kept out unless the school says where
+    assert phone.input_value("#id_preamble_to") == ""
+    assert "来自原文标题" in phone.locator("#headings_problems").inner_text()
     # The school adjusts the split before confirming.
     phone.fill("textarea[name=section_problems]", problems + "\n3、课后服务师资紧张。")
     phone.get_by_role("button", name="确认导入").click()
@@ -62,6 +64,10 @@ def test_demo_school_imports_confirms_fills_and_submits(live_server, demo_data, 
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
 
     phone.locator("#submit-report").click()
+    # 提交前自查: the imported text still has its masked rate; the school submits anyway.
+    phone.locator("#selfcheck").wait_for()
+    assert "“*.*”是没有填写的占位符或打码" in phone.locator("#selfcheck").inner_text()
+    phone.get_by_role("button", name="仍然提交").click()
     phone.wait_for_selector("text=等待教育局审核")
     assert phone.locator("#report-state").inner_text() == "已提交"
     report = Report.objects.get(organization__code="4301011001", campaign__status="published")

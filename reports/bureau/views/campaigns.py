@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reports.bureau.forms import CampaignForm
-from reports.choices import CampaignStatus, ReportState, Role, SchoolType
+from reports.choices import CampaignStatus, Role, SchoolType
+from reports.counts import STATE_COUNTS, state_counts
 from reports.models import Campaign
 from reports.rules import WorkflowError
 from reports.selectors import (
@@ -127,13 +128,22 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_bureau_staff(request.user):
         raise PermissionDenied
     reports = reports_visible_to(request.user).filter(campaign=campaign)
+    counts = state_counts(reports)  # the one definition every page shares
     can_manage = has_role(request.user, Role.ADMIN) and can_see_unit(request.user, campaign.issuer)
     return render(
         request,
         "bureau/campaign_detail.html",
         {
             "campaign": campaign,
-            **_progress(reports),
+            # the partition that adds up to 应报; 审核中 and 逾期 cut across it
+            "counts": [
+                (key, label, counts[key])
+                for key, label in STATE_COUNTS
+                if key not in ("under_review", "late")
+            ],
+            "total": counts["total"],
+            "under_review": counts["under_review"],
+            "late": counts["late"],
             "school_types": [SchoolType(t).label for t in campaign.target_school_types],
             "indicators": campaign.indicators.all(),
             "checklist": campaign.checklist_items.all(),
@@ -141,21 +151,6 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reports": reports.order_by("organization__path")[:500],
         },
     )
-
-
-def _progress(reports) -> dict:
-    """One set of counts that adds up to 应报: every report is in exactly one box.
-    逾期 is a property across the boxes, shown apart as "其中逾期"."""
-    boxes = {"not_started": 0, ReportState.DRAFT: 0}
-    boxes.update({s: 0 for s in ReportState.values if s != ReportState.DRAFT})
-    late = 0
-    for state, revision, is_late in reports.values_list("state", "revision", "is_late"):
-        started = not (state == ReportState.DRAFT and revision == 0)
-        boxes[state if started else "not_started"] += 1
-        late += is_late
-    labels = {"not_started": "未开始", ReportState.DRAFT: "填写中"}
-    counts = [(labels.get(key) or ReportState(key).label, n) for key, n in boxes.items()]
-    return {"counts": counts, "total": sum(boxes.values()), "late": late}
 
 
 @login_required

@@ -9,10 +9,9 @@ the looked-at unit's path — ``Substr(rest, 1, StrIndex(rest, "/") - 1)`` with
 ``rest = Substr(organization.path, len(unit.path) + 1)``. It is one ``GROUP BY`` whatever the
 number of children (no ``CASE`` per child, no raw SQL) and runs on PostgreSQL and SQLite.
 
-Definitions used on every page and in the exports:
-- 未开始: state draft and never saved (revision 0); 草稿: draft saved at least once;
-  已提交: submitted or under review; 退回: returned and not yet resubmitted; 已通过: approved.
-- 逾期: submitted after the deadline (``is_late``), or still not submitted once it passed.
+Definitions used on every page and in the exports: the state counts (未开始, 草稿, 已提交,
+审核中, 退回, 已通过, 逾期) are defined once in ``reports.counts``, shared with the review queue,
+the task page and the API.
 - 需关注 (flagged): the analysis of the report's current version found copying
   (copies > 0), placeholders, web residue, an off-topic or not-a-report text, or
   contradictions with its own numbers.
@@ -23,7 +22,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import (
-    Count,
     F,
     FloatField,
     OuterRef,
@@ -34,9 +32,9 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, StrIndex, Substr
-from django.utils import timezone
 
-from reports.choices import ReportState, ReviewKind
+from reports.choices import ReviewKind
+from reports.counts import STATE_COUNTS, count_aggregates
 from reports.models import (
     AnalysisResult,
     Campaign,
@@ -51,13 +49,10 @@ COPIED_SHARE_HIGH = 0.3  # "雷同比例 ≥ 30%"
 SOON_DAYS = 3  # not started with this many days left → needs attention
 HISTOGRAM_BINS = 6
 
+# The dashboard's progress columns: the core's counts (``reports.counts``), 审核中 shown as
+# part of 已提交 and so not as a column of its own.
 STATE_COLUMNS: list[tuple[str, str]] = [
-    ("not_started", "未开始"),
-    ("draft", "草稿"),
-    ("submitted", "已提交"),
-    ("returned", "退回"),
-    ("approved", "已通过"),
-    ("late", "逾期"),
+    (key, label) for key, label in STATE_COUNTS if key != "under_review"
 ]
 
 # A report whose current version's analysis found something a reviewer should look at.
@@ -121,21 +116,14 @@ def indicator_value(code: str):
 
 
 def progress_aggregates(campaign: Campaign, now=None) -> dict[str, Any]:
-    now = now or timezone.now()
-    overdue = Q(version=0) if campaign.deadline < now else Q(pk__in=[])
-    return {
-        "total": Count("pk"),
-        "not_started": Count("pk", filter=Q(state=ReportState.DRAFT, revision=0)),
-        "draft": Count("pk", filter=Q(state=ReportState.DRAFT, revision__gt=0)),
-        "submitted": Count(
-            "pk", filter=Q(state__in=[ReportState.SUBMITTED, ReportState.UNDER_REVIEW])
-        ),
-        "returned": Count("pk", filter=Q(state=ReportState.RETURNED)),
-        "approved": Count("pk", filter=Q(state=ReportState.APPROVED)),
-        "late": Count("pk", filter=Q(is_late=True) | overdue),
-        "handed_in": Count("pk", filter=Q(version__gt=0)),
-        "on_time": Count("pk", filter=Q(version__gt=0, is_late=False)),
-    }
+    """The state counts, as defined once in ``reports.counts`` (one campaign's rows).
+
+    Without 审核中: the API and the exports publish these keys and keep their shape; 已提交
+    includes 审核中 there as everywhere (the dashboard page reads it from ``dashboard_pass``).
+    """
+    aggregates = count_aggregates(now, campaign_deadline=campaign.deadline)
+    del aggregates["under_review"]
+    return aggregates
 
 
 def with_rates(row: dict[str, Any]) -> dict[str, Any]:

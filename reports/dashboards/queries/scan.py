@@ -18,9 +18,9 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
-from django.utils import timezone
 
-from reports.choices import AnalysisState, ReportState
+from reports.choices import AnalysisState
+from reports.counts import count_conditions
 from reports.dashboards.queries.base import (
     COPIED_SHARE_HIGH,
     FLAGGED,
@@ -88,7 +88,7 @@ def dashboard_pass(
         .annotate(current=FilteredRelation("versions", condition=Q(versions__number=F("version"))))
         .alias(result_text=Cast("current__analysis__result", TextField()))
     )
-    annotations = _report_values(unit)
+    annotations = _report_values(unit, campaign)
     progress_columns = _progress_columns(campaign)
     indicator_annotations, indicator_columns = indicator_parts(definitions, only=handed_in)
     annotations.update(indicator_annotations)
@@ -113,14 +113,11 @@ def dashboard_pass(
     }
 
 
-def _report_values(unit: Organization) -> dict[str, Any]:
+def _report_values(unit: Organization, campaign: Campaign) -> dict[str, Any]:
     """The values the inner query reads once per report: state, the current analysis and its
     flags (``a_<flag>`` booleans), and the child bucket unless ``unit`` is a school."""
     annotations: dict[str, Any] = {
-        "p_state": F("state"),
-        "p_revision": F("revision"),
-        "p_version": F("version"),
-        "p_late": F("is_late"),
+        **{f"p_{key}": _boolean(q) for key, q in _progress_conditions(campaign).items()},
         "a_id": F("current__analysis__id"),
         "a_state": F("current__analysis__state"),
         "a_share": F("current__analysis__copied_share"),
@@ -156,24 +153,16 @@ def _on_current_analysis(q: Q) -> Q:
 
 
 def _progress_columns(campaign: Campaign) -> list[tuple[str, str, list]]:
-    """Counts by state (same definitions as ``progress_aggregates``)."""
-    late = "{p_late}" + (" OR {p_version} = 0" if campaign.deadline < timezone.now() else "")
-    draft, states = ReportState.DRAFT, ReportState
+    """Counts by state: the core's conditions (``reports.counts``), read once per report as
+    the ``p_<key>`` booleans of ``_report_values``."""
     return [
         ("total", "COUNT(*)", []),
-        ("not_started", _count_if("{p_state} = %s AND {p_revision} = 0"), [draft]),
-        ("draft", _count_if("{p_state} = %s AND {p_revision} > 0"), [draft]),
-        (
-            "submitted",
-            _count_if("{p_state} IN (%s, %s)"),
-            [states.SUBMITTED, states.UNDER_REVIEW],
-        ),
-        ("returned", _count_if("{p_state} = %s"), [states.RETURNED]),
-        ("approved", _count_if("{p_state} = %s"), [states.APPROVED]),
-        ("late", _count_if(late), []),
-        ("handed_in", _count_if("{p_version} > 0"), []),
-        ("on_time", _count_if("{p_version} > 0 AND NOT {p_late}"), []),
+        *[(key, _count_if(f"{{p_{key}}}"), []) for key in _progress_conditions(campaign)],
     ]
+
+
+def _progress_conditions(campaign: Campaign) -> dict[str, Q]:
+    return count_conditions(campaign_deadline=campaign.deadline)
 
 
 def _checklist_parts(

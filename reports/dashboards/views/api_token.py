@@ -37,16 +37,16 @@ def api_token(request: HttpRequest) -> HttpResponse:
     existing = Token.objects.filter(user=request.user).first()
     new_key = ""
     if request.method == "POST":
-        if request.POST.get("action") == "revoke":
+        if request.POST.get("action") == "revoke" or request.POST.get("revoke"):
             if existing is not None:
                 existing.delete()
                 _audit(request, "api_token_revoke")
                 messages.success(request, "令牌已吊销，使用它的程序将无法再访问接口。")
             return redirect("api_token")
-        Token.objects.filter(user=request.user).delete()
+        had_token, _ = Token.objects.filter(user=request.user).delete()
         existing = Token.objects.create(user=request.user)
         new_key = existing.key
-        _audit(request, "api_token_rotate" if request.POST.get("action") else "api_token_create")
+        _audit(request, "api_token_rotate" if had_token else "api_token_create")
     base = request.build_absolute_uri("/api/")
     return render(
         request,

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from reports.choices import AnalysisState, RectificationStatus, ReportState
 from reports.models import AnalysisResult, AuditEvent, RectificationItem, Report
-from reports.review.diff import char_diff
 from reports.review.highlight import highlight
 from reports.workflow import report_approve, report_open_review, report_return
 from tests.factories import complete_content, make_campaign
@@ -149,14 +148,7 @@ def test_the_reviewer_sees_what_changed_since_the_returned_version(world, login)
     assert "<ins>，主要是数学和英语学科</ins>" in page
     assert "您的意见：</span>请写明是哪些学科" in page
     assert '自查情况及成效 <span class="text-muted fw-normal">（未修改）</span>' in page
-
-
-def test_character_diff_of_chinese_text():
-    html = str(
-        char_diff("学校开展了作业设计培训。每周一次。", "学校开展了分层作业设计培训。每周两次。")
-    )
-    assert html == "学校开展了<ins>分层</ins>作业设计培训。每周<del>一</del><ins>两</ins>次。"
-    assert "&lt;" in str(char_diff("a", "<b>"))
+    assert '<span class="badge text-bg-secondary">原</span> 个别教师作业设计能力不足。' in page
 
 
 def test_the_school_sees_the_section_comments(world, login):

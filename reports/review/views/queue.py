@@ -10,13 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from reports.approval_batches import SAMPLE_SHARE, clean_waiting
 from reports.choices import (
     CampaignStatus,
     OrgKind,
-    ReportState,
     SchoolType,
 )
+from reports.models import AnalysisResult
 from reports.review.access import require_staff
+from reports.review.copies import source_names
 from reports.review.queries import (
     ANY_FLAG,
     FLAG_FILTERS,
@@ -25,6 +27,8 @@ from reports.review.queries import (
     flag_badges,
     overdue_q,
     state_counts,
+    state_q,
+    with_holder,
     with_latest_analysis,
 )
 from reports.selectors import (
@@ -72,10 +76,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "sort": request.GET.get("sort", "risk"),
     }
     rows = base
-    if filters["state"] == "not_started":
-        rows = rows.filter(state=ReportState.DRAFT, revision=0)
-    elif filters["state"] in ReportState.values:
-        rows = rows.filter(state=filters["state"])
+    wanted_state = state_q(filters["state"], now)
+    if wanted_state is not None:
+        rows = rows.filter(wanted_state)
     if filters["unit"].isdecimal():
         unit = next((u for u in units if u.pk == int(filters["unit"])), None)
         if unit is None:
@@ -87,15 +90,27 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(overdue_q(now))
     if filters["flag"] == "any":
         rows = rows.filter(ANY_FLAG)
+    elif filters["flag"] == "clean":
+        rows = clean_waiting(rows)
     elif filters["flag"] in FLAG_FILTERS:
         rows = rows.filter(FLAG_FILTERS[filters["flag"]][1])
     sort = filters["sort"] if filters["sort"] in SORTS else "risk"
-    rows = rows.select_related("organization__parent").order_by(
-        *SORTS[sort][1], "organization__path"
+    rows = (
+        with_holder(rows)
+        .select_related("organization__parent")
+        .order_by(*SORTS[sort][1], "organization__path")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    clean = set(
+        clean_waiting(base.filter(pk__in=[r.pk for r in page])).values_list("pk", flat=True)
+    )
+    sources = source_names(
+        AnalysisResult.objects.all(), [r.latest_version_id for r in page if r.copied]
+    )
     for report in page:
-        report.flag_badges = flag_badges(report.flags or {}, report.copied)
+        named = sources.get(report.latest_version_id, [])
+        report.flag_badges = flag_badges(report.flags or {}, report.copied, named)
+        report.bulk_ok = report.pk in clean
     counts = state_counts(base, now)
     context.update(
         {
@@ -103,8 +118,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "count_cards": [
                 ("全部", counts["total"], ""),
-                ("未开始", counts["not_started"], "not_started"),
-                *[(label, counts[value], value) for value, label in ReportState.choices],
+                *[(label, counts[key], key) for key, label in STATE_FILTERS],
             ],
             "filters": filters,
             "units": units,
@@ -113,6 +127,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "flag_choices": [(k, label) for k, (label, _q) in FLAG_FILTERS.items()],
             "sorts": [(k, label) for k, (label, _o) in SORTS.items()],
             "now": now,
+            "bulk_rows": bool(clean),
+            "sample_percent": round(SAMPLE_SHARE * 100),
         }
     )
     return render(request, "review/queue.html", context)

@@ -8,9 +8,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from reports import indicators
 from reports.choices import (
@@ -29,9 +29,11 @@ from reports.review.access import (
     reviewable_report,
     visible_report,
 )
+from reports.review.copies import copied_from, copies_of, side_by_side
 from reports.review.diff import resubmission_diff
 from reports.review.forms import ApproveForm, ReopenForm, ReturnForm
 from reports.review.highlight import flag_list, highlight
+from reports.review.queries import holder_of
 from reports.selectors import (
     is_bureau_staff,
     previous_report,
@@ -57,6 +59,9 @@ def _display(value: Any) -> str:
     return "—" if value in (None, "") else str(value)
 
 
+# Approve and return are offered from 已提交 too: acting starts the review (logged as such).
+OPEN_STATES = (ReportState.SUBMITTED, ReportState.UNDER_REVIEW)
+
 ANSWERS = {"done": "已落实", "partial": "部分落实", "not_done": "未落实", "na": "不适用"}
 
 
@@ -80,13 +85,14 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
         last = previous.versions.order_by("-number").first()
         previous_values = last.indicator_values if last else {}
     values = shown.indicator_values if shown else {}
+    indicator_definitions = indicators.applicable(campaign.indicators.all(), report.organization)
     indicator_rows = [
         {
             "definition": d,
             "value": _display(values.get(d.code)),
             "previous": _display(previous_values.get(d.code)),
         }
-        for d in indicators.applicable(campaign.indicators.all(), report.organization)
+        for d in indicator_definitions
     ]
     answers = shown.checklist_answers if shown else {}
     checklist_rows = [
@@ -127,12 +133,15 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
         "section_titles": {s["key"]: s["title"] for s in campaign.sections},
         "diff": resubmission_diff(report, shown, versions) if shown else None,
         "can_act": reviewer,
+        "copied_from": copied_from(request.user, report),
+        "can_start": acting and report.state == ReportState.SUBMITTED,
+        "holder": holder_of(report),
         "approve_form": forms_.get("approve_form")
-        or (ApproveForm() if acting and report.state == ReportState.UNDER_REVIEW else None),
+        or (ApproveForm() if acting and report.state in OPEN_STATES else None),
         "return_form": forms_.get("return_form")
         or (
-            ReturnForm(sections=campaign.sections)
-            if acting and report.state == ReportState.UNDER_REVIEW
+            ReturnForm(sections=campaign.sections, indicators=indicator_definitions)
+            if acting and report.state in OPEN_STATES
             else None
         ),
         "reopen_form": forms_.get("reopen_form")
@@ -141,14 +150,26 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
     return render(request, "review/report.html", context, status=status)
 
 
+@require_GET
 @login_required
 def review_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reading a report writes nothing: 审核中 begins only with 开始审核 (``review_start``)."""
     report = visible_report(request, pk)
     require_staff(request)
-    if report.state == ReportState.SUBMITTED and can_review(request.user, report):
-        report = report_open_review(report_id=report.pk, reviewer=request.user, request=request)
-        report = visible_report(request, pk)
     return _render_review(request, report)
+
+
+@require_POST
+@login_required
+def review_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """开始审核: submitted → under_review, held by this reviewer (shown in the queue)."""
+    report = reviewable_report(request, pk)
+    try:
+        report_open_review(report_id=report.pk, reviewer=request.user, request=request)
+    except WorkflowError as exc:
+        return _refused(request, pk, exc)
+    messages.success(request, "已开始审核，其他审核员会在队列中看到由您审核")
+    return redirect("review_report", pk=pk)
 
 
 def _refused(request: HttpRequest, pk: int, exc: WorkflowError, **forms_) -> HttpResponse:
@@ -181,7 +202,11 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = reviewable_report(request, pk)
-    form = ReturnForm(request.POST, sections=report.campaign.sections)
+    form = ReturnForm(
+        request.POST,
+        sections=report.campaign.sections,
+        indicators=indicators.applicable(report.campaign.indicators.all(), report.organization),
+    )
     if not form.is_valid():
         messages.error(request, "退回时必须填写审核意见")
         return _render_review(request, report, status=422, return_form=form)
@@ -192,6 +217,7 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
             version_number=posted_version_number(request),
             comment=form.cleaned_data["comment"],
             section_comments=form.section_comments(),
+            indicators=form.cleaned_data.get("indicators") or [],
             request=request,
         )
     except WorkflowError as exc:
@@ -264,3 +290,26 @@ def review_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         "review/feedback.html",
         {"report": report, "rows": rows, "is_staff": is_bureau_staff(request.user)},
     )
+
+
+@require_GET
+@login_required
+def review_copies(request: HttpRequest, pk: int) -> HttpResponse:
+    """The side-by-side view of one copy source: every shared passage aligned, then both
+    texts (the other school's only if this reviewer may see that report)."""
+    report = visible_report(request, pk)
+    require_staff(request)
+    versions = list(report.versions.order_by("number"))
+    wanted = request.GET.get("v", "")
+    shown = next((v for v in versions if wanted.isdecimal() and v.number == int(wanted)), None)
+    shown = shown or (versions[-1] if versions else None)
+    analysis = _analysis(shown)
+    view = side_by_side(
+        request.user,
+        shown.text if shown else "",
+        copies_of(analysis),
+        request.GET.get("source", ""),
+    )
+    if view is None or not view["pairs"]:
+        raise Http404
+    return render(request, "review/copies.html", {"report": report, "shown": shown, **view})

@@ -2,6 +2,12 @@
 
 Thin: parse the POST (``reports.submission.report_form``) → service or workflow → render.
 A save from an expired session is kept in the session and applied after login.
+
+提交 is one request: save what the form holds, check the fields (an error summary, "有 N 处
+需要修改"), then the self-check (``reports.submission.selfcheck``); when it finds something
+the form comes back with the list and a “仍然提交” button that carries the revision it
+checked (``selfcheck_seen``), so an unchanged draft is then submitted without a second
+check, and a draft edited since is checked again.
 """
 
 from __future__ import annotations
@@ -16,11 +22,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reports import validation
+from reports.choices import ReportState
 from reports.models import Report
-from reports.rules import SubmissionInvalid, WorkflowError, can_edit, submission_window_error
-from reports.selectors import previous_report, rectifications_for_report
+from reports.rules import (
+    SubmissionInvalid,
+    WorkflowError,
+    can_edit,
+    submission_window_error,
+)
+from reports.selectors import previous_report, rectifications_for_report, user_unit
 from reports.services import reports as report_services
-from reports.submission import report_form
+from reports.submission import report_form, selfcheck
 from reports.submission.access import visible_report
 from reports.submission.forms import AttachmentForm, RectificationForm
 from reports.workflow import report_submit
@@ -39,14 +51,20 @@ def _render_report(
         version = previous.versions.order_by("-number").first()
         previous_values = version.indicator_values if version else {}
     editable = can_edit(request.user, report)
+    sections = report_form.section_rows(report, errors, typed)
+    indicator_rows = report_form.indicator_rows(report, previous_values, errors)
+    checklist_rows = report_form.checklist_rows(report, errors, typed)
     context = {
         "report": report,
         "campaign": report.campaign,
         "editable": editable,
         "errors": errors,
-        "sections": report_form.section_rows(report, errors, typed),
-        "indicator_rows": report_form.indicator_rows(report, previous_values, errors),
-        "checklist_rows": report_form.checklist_rows(report, errors, typed),
+        "error_summary": report_form.error_summary(
+            sections, indicator_rows, checklist_rows, errors
+        ),
+        "sections": sections,
+        "indicator_rows": indicator_rows,
+        "checklist_rows": checklist_rows,
         "rectifications": rectifications_for_report(report),
         "rectification_form": RectificationForm(),
         "attachments": report.attachments.all(),
@@ -182,6 +200,9 @@ def _stash_for_login(request: HttpRequest, pk: int) -> HttpResponse:
 def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = visible_report(request, pk)
     if not can_edit(request.user, report):
+        if _own_submitted(request, report):  # the other click or tab got there first
+            messages.info(request, f"这份报告已提交（第 {report.version} 版），无需重复提交")
+            return redirect("report_detail", pk=pk)
         raise PermissionDenied
     parsed = report_form.parse_form(report, request.POST)
     data = parsed.data
@@ -196,6 +217,13 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
             errors = {**parsed.errors, **validation.report_errors(report)}
             errors.update({f: m for f, m in parsed.errors.items() if not f.startswith("ind_")})
             raise SubmissionInvalid(errors)
+        errors = validation.report_errors(report)
+        if errors:
+            raise SubmissionInvalid(errors)
+        if request.POST.get("selfcheck_seen") != str(report.revision):
+            found = selfcheck.findings(report)
+            if found:
+                return _render_report(request, report, selfcheck=found)
         version = report_submit(report_id=report.pk, actor=request.user, request=request)
     except report_services.EditConflict as conflict:
         messages.error(request, str(conflict) + "，请核对后再提交")
@@ -203,15 +231,29 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
             request, conflict.current, status=409, conflict=_conflict(conflict.current, data)
         )
     except SubmissionInvalid as exc:
-        messages.error(request, str(exc))
         report.refresh_from_db()
         return _render_report(request, report, errors=exc.errors, status=422, typed=request.POST)
     except WorkflowError as exc:
-        messages.error(request, str(exc))
+        report.refresh_from_db()
+        if _own_submitted(request, report):
+            messages.info(request, f"这份报告已提交（第 {report.version} 版），无需重复提交")
+        else:
+            messages.error(request, str(exc))
         return redirect("report_detail", pk=pk)
     late = "（逾期提交）" if version.is_late else ""
     messages.success(request, f"已提交第 {version.number} 版{late}，等待教育局审核")
     return redirect("report_detail", pk=pk)
+
+
+def _own_submitted(request: HttpRequest, report: Report) -> bool:
+    """The school's own report, submitted and waiting: a second 提交 (a double click, a
+    second tab) lands here after the first made the version."""
+    unit = user_unit(request.user)
+    return (
+        unit is not None
+        and unit.pk == report.organization_id
+        and report.state in (ReportState.SUBMITTED, ReportState.UNDER_REVIEW)
+    )
 
 
 @require_POST
