@@ -121,7 +121,10 @@ def test_a_token_is_shown_once_then_by_its_last_four_and_can_be_rotated_and_revo
     assert not Token.objects.filter(user=world.rita).exists()
     assert Client(HTTP_AUTHORIZATION=f"Token {second}").get("/api/campaigns/").status_code == 401
     actions = list(
-        AuditEvent.objects.filter(actor=world.rita, action__startswith="api_token")
+        AuditEvent.objects.filter(
+            actor=world.rita,
+            action__in=["api_token_create", "api_token_rotate", "api_token_revoke"],
+        )
         .order_by("pk")
         .values_list("action", flat=True)
     )
