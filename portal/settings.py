@@ -243,6 +243,13 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "减负自查报告平台 数据接口",
     "DESCRIPTION": "只读接口：任务进度、报告指标与自查清单、分析标记。按账号所属单位限定范围。",
     "VERSION": "1",
+    # One enum name per choice set (reports/dashboards/api.py uses each in several fields).
+    "ENUM_NAME_OVERRIDES": {
+        "SchoolTypeEnum": "reports.choices.SchoolType",
+        "OrgKindEnum": "reports.choices.OrgKind",
+        "ReportStateEnum": "reports.choices.ReportState",
+        "IndicatorKindEnum": [("number", "数值"), ("time", "时刻"), ("yesno", "是/否")],
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

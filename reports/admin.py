@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from reports.audit import audit_record
 from reports.copyindex import index_reference
 from reports.models import (
     AuditEvent,
@@ -70,9 +71,26 @@ class ChecklistItemDefinitionAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    """Operators' view of tasks; the bureau edits drafts on its own pages. Edits here are
+    audited like those (``campaign_edit`` with ``via: admin``)."""
+
     list_display = ["title", "period", "topic", "target_unit", "deadline", "status"]
     list_filter = ["status", "topic"]
+    readonly_fields = ["created_by", "created_at", "published_at", "closed_at"]
     actions = ["reanalyze"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        audit_record(
+            action="campaign_edit" if change else "campaign_create",
+            actor=request.user,
+            target=obj.title,
+            organization=obj.issuer,
+            detail={"campaign": obj.pk, "via": "admin", "fields": list(form.changed_data)},
+            request=request,
+        )
 
     @admin.action(description="重新分析所选任务的全部报告（后台运行）")
     def reanalyze(self, request, queryset):
@@ -88,11 +106,33 @@ class CampaignAdmin(admin.ModelAdmin):
 class ReferenceTextAdmin(admin.ModelAdmin):
     """范文库. Saving (re)indexes the text so new submissions are compared with it."""
 
-    list_display = ["title", "source", "active", "created_at"]
+    list_display = ["title", "source", "active", "created_by", "created_at"]
     search_fields = ["title", "source", "text"]
+    readonly_fields = ["created_by", "created_at"]
 
     def save_model(self, request, obj, form, change):
         if not obj.created_by_id:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         index_reference(obj)
+        _audit_reference(request, "reference_text_edit" if change else "reference_text_create", obj)
+
+    def delete_model(self, request, obj):
+        _audit_reference(request, "reference_text_delete", obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            _audit_reference(request, "reference_text_delete", obj)
+        super().delete_queryset(request, queryset)
+
+
+def _audit_reference(request, action: str, obj: ReferenceText) -> None:
+    """范文库 edits are in the audit log: who added, changed or removed which text."""
+    audit_record(
+        action=action,
+        actor=request.user,
+        target=obj.title,
+        detail={"reference": obj.pk, "source": obj.source, "active": obj.active},
+        request=request,
+    )

@@ -69,6 +69,9 @@ ACTION_LABELS: dict[str, str] = {
     "org_import": "导入单位和账号",
     "org_import_queued": "导入任务排队",
     "org_import_passwords_cleared": "清除导入生成的密码",
+    "campaign_create": "新建填报任务",
+    "campaign_edit": "修改填报任务",
+    "campaign_delete": "删除填报任务",
     "campaign_publish": "发布填报任务",
     "campaign_close": "关闭填报任务",
     "report_submit": "提交报告",
@@ -76,8 +79,13 @@ ACTION_LABELS: dict[str, str] = {
     "report_approve": "审核通过",
     "report_return": "退回修改",
     "report_reopen": "重新打开",
+    "rectification_create": "登记整改事项",
+    "rectification_update": "更新整改事项",
     "rectification_verify": "核实整改",
     "rectification_send_back": "整改退回",
+    "reference_text_create": "新增范文",
+    "reference_text_edit": "修改范文",
+    "reference_text_delete": "删除范文",
 }
 
 

@@ -305,6 +305,12 @@ POSTS: dict[str, Post] = {
         "alice", _report_page, lambda s: f"/attachments/{s.attachment.pk}/delete/"
     ),
     "campaign_create": Post("ada", lambda s: "/campaigns/new/", lambda s: ""),
+    "campaign_delete": Post(
+        "ada", None, lambda s: f"/campaigns/{s.draft.campaign_id}/delete/", fields=lambda s: {}
+    ),
+    "school_rectification_update": Post(
+        "alice", lambda s: "/rectifications/", lambda s: f"/rectifications/{s.item.pk}/update/"
+    ),
     "campaign_publish": Post(
         "ada", None, lambda s: f"/campaigns/{s.draft.campaign_id}/publish/", fields=lambda s: {}
     ),

@@ -56,9 +56,14 @@ class ReferenceText(models.Model):
     text = models.TextField("全文")
     active = models.BooleanField("启用", default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "范文"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -26,6 +27,7 @@ from reports.models import Campaign, ChecklistItemDefinition, IndicatorDefinitio
 from reports.rules import WorkflowError
 
 PENDING_DIR = "notices/pending"
+PENDING_KEEP = timedelta(days=1)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -36,13 +38,30 @@ def _pending_dir(user: User, token: str) -> str | None:
 
 
 def pending_notice_store(*, user: User, upload: Any) -> str:
-    """Keep an uploaded notice file for this user's next submit; return its token."""
+    """Keep an uploaded notice file for this user's next submit; return its token.
+    The user's kept files older than ``PENDING_KEEP`` are removed first (abandoned forms)."""
+    _purge_pending(user)
     token = secrets.token_urlsafe(24)
     name = PurePosixPath(upload.name).name or "notice"
     upload.seek(0)
     default_storage.save(f"{_pending_dir(user, token)}/{name}", ContentFile(upload.read()))
     upload.seek(0)
     return token
+
+
+def _purge_pending(user: User) -> None:
+    root = f"{PENDING_DIR}/{user.pk}"
+    try:
+        tokens, _ = default_storage.listdir(root)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    cutoff = timezone.now() - PENDING_KEEP
+    for token in tokens:
+        _, files = default_storage.listdir(f"{root}/{token}")
+        for name in files:
+            path = f"{root}/{token}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
 
 
 def pending_notice_name(*, user: User, token: str) -> str | None:

@@ -135,3 +135,19 @@ def test_the_task_page_shows_what_was_chosen_and_counts_that_add_up(world, login
     assert 'data-count="not_started">1<' in counts
     assert '>草稿</div><div class="fs-5" data-count="draft">1<' in counts
     assert page.count(">应报<") == 1
+
+
+def test_abandoned_kept_files_are_removed_after_a_day(world, tmp_path, settings):
+    import os
+    import time
+
+    from reports.services.campaigns import pending_notice_name, pending_notice_store
+
+    settings.MEDIA_ROOT = tmp_path
+    old = pending_notice_store(user=world.ada, upload=SimpleUploadedFile("旧.pdf", MINIMAL_PDF))
+    (path,) = (tmp_path / "notices" / "pending" / str(world.ada.pk) / old).iterdir()
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(path, (two_days_ago, two_days_ago))
+    new = pending_notice_store(user=world.ada, upload=SimpleUploadedFile("新.pdf", MINIMAL_PDF))
+    assert pending_notice_name(user=world.ada, token=old) is None
+    assert pending_notice_name(user=world.ada, token=new) == "新.pdf"
