@@ -160,10 +160,10 @@ def _copy_entries(text: str, result: dict[str, Any]) -> list[dict[str, str]]:
             f"{_quote(text, c)}（{_source(c)}，{_percent(c.get('similarity'))}）" for c in copies
         ]
         explain = f"{_listed(quotes)}与其他报告相同或高度相似，请核实是否照抄"
-        # the side-by-side view of the source most passages come from
-        sources = [str(c.get("source") or "") for c in copies]
-        main_source = max(set(sources), key=sources.count)
-        items.append({**_entry("mark-copy", "雷同", len(copies), explain), "source": main_source})
+        # one side-by-side view per source, in the order they first appear
+        sources = {str(c.get("source") or ""): _source(c) for c in copies if c.get("source")}
+        entry = _entry("mark-copy", "雷同", len(copies), explain)
+        items.append({**entry, "sources": list(sources.items())})
     self_copy = result.get("self_copy") or {}
     if self_copy.get("share", 0) >= SELF_COPY_FLAG:
         period = f"（{self_copy['period']}）" if self_copy.get("period") else ""
