@@ -397,10 +397,6 @@ GETS: dict[str, Get] = {
     ),
 }
 
-# Endpoints owned by other work in progress that still answer 500 to a hostile value:
-# marked here so the suite stays green and flips to a failure (strict) once they are fixed.
-KNOWN_500: dict[str, str] = {}
-
 
 def _client(scene: Scene, user: str | None) -> Client:
     client = Client(raise_request_exception=False)
@@ -422,16 +418,7 @@ def _short(value: Any) -> str:
     return "<invalid utf-8>" if value is INVALID_UTF8 else repr(value)[:40]
 
 
-def _with_known_500(names: dict[str, Any]) -> list[Any]:
-    return [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_500[n]))
-        if n in KNOWN_500
-        else n
-        for n in names
-    ]
-
-
-@pytest.mark.parametrize("name", _with_known_500(POSTS))
+@pytest.mark.parametrize("name", list(POSTS))
 def test_no_post_endpoint_answers_500_to_a_hostile_value(scene, name):
     endpoint = POSTS[name]
     client = _client(scene, endpoint.user)
@@ -476,7 +463,7 @@ def test_no_post_endpoint_answers_500_to_a_hostile_value(scene, name):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("name", _with_known_500(GETS))
+@pytest.mark.parametrize("name", list(GETS))
 def test_no_page_answers_500_to_a_hostile_query_parameter(scene, name):
     endpoint = GETS[name]
     client = _client(scene, endpoint.user)

@@ -167,7 +167,8 @@ def char_diff(old: str, new: str) -> SafeString:
     return _join(pieces)
 
 
-def _display(value: Any) -> str:
+def display_plain(value: Any) -> str:
+    """A stored value beside a label that already names the unit: 是/否, 0 as "0", blank "—"."""
     if value is True:
         return "是"
     if value is False:
@@ -186,8 +187,8 @@ def indicator_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str
             {
                 "label": definition.label if definition else code,
                 "unit": definition.unit if definition else "",
-                "before": _display(old.get(code)),
-                "after": _display(new.get(code)),
+                "before": display_plain(old.get(code)),
+                "after": display_plain(new.get(code)),
             }
         )
     return rows

@@ -30,7 +30,7 @@ from reports.review.access import (
     visible_report,
 )
 from reports.review.copies import copied_from, copies_of, side_by_side
-from reports.review.diff import resubmission_diff
+from reports.review.diff import display_plain, resubmission_diff
 from reports.review.forms import ApproveForm, ReopenForm, ReturnForm
 from reports.review.highlight import flag_list, highlight
 from reports.review.queries import holder_of
@@ -49,15 +49,6 @@ from reports.workflow import (
     report_reopen,
     report_return,
 )
-
-
-def _display(value: Any) -> str:
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    return "—" if value in (None, "") else str(value)
-
 
 # Approve and return are offered from 已提交 too: acting starts the review (logged as such).
 OPEN_STATES = (ReportState.SUBMITTED, ReportState.UNDER_REVIEW)
@@ -83,8 +74,8 @@ def _indicator_rows(
     return [
         {
             "definition": d,
-            "value": _display(values.get(d.code)),
-            "previous": _display(previous_values.get(d.code)),
+            "value": display_plain(values.get(d.code)),
+            "previous": display_plain(previous_values.get(d.code)),
         }
         for d in definitions
     ]
