@@ -3,9 +3,14 @@
 Each submitted version and each active reference text is winnowed
 (``analysis.copies.winnow``) and its fingerprints are stored as ``CopyKey`` rows, under a
 hash index on the key (see ``CopyKey``). A query looks up the new text's fingerprint keys —
-at most ``copies.PER_KEY`` rows per key, skipping the school's own texts — fetches the
-texts of the candidate sources and confirms passage by passage in Python with the same rule
-as the in-memory index (``analysis.copies.find_copies``).
+at most ``copies.PER_KEY`` rows per key, skipping the school's own texts —, then the
+*context keys* (a gram with the next fingerprint, ``copies.context_keys``) of the keys that
+came back crowded, fetches the texts of the candidate sources and confirms passage by
+passage in Python with the same rule as the in-memory index (``analysis.copies.find_copies``).
+A text stores a crowded key's context key in place of the key itself, so the true source of
+a passage written in words many reports use stays findable beyond the first ``PER_KEY``
+texts. Texts indexed before context keys existed have none: ``manage.py
+rebuild_copy_index`` adds them (their plain keys are unchanged, so nothing is lost without).
 
 A report is never compared with its own school's texts (``owner_id``): not itself, not its
 earlier versions, not the school's reports of earlier campaigns (copy-forward is a feature,
@@ -146,17 +151,32 @@ def check_index_and_boilerplate(
     send the same text at the same moment are compared with each other too.
     """
     fps = copies.winnow(version.text)
-    keys = sorted(set(fps.keys))
     owner_id = version.report.organization_id
     before = snapshot()
-    hits = _lookup(keys, owner_id)
+    hits, keys = lookup_text(fps, owner_id)
     index_version(version, fps, hits)
     if before is not None and _any_unseen(before, version.pk):
         for key, found in _lookup(keys, owner_id, unseen_by=before).items():
             known = hits.setdefault(key, [])
             known.extend(hit for hit in found if hit not in known)
-    matches = copies.find_copies(version.text, lambda _keys: hits, _fetch, fps=fps)
+    matches = copies.find_copies(
+        version.text, lambda wanted: {k: hits[k] for k in wanted if k in hits}, _fetch, fps=fps
+    )
     return matches, common_spans(fps, hits)
+
+
+def lookup_text(
+    fps: copies.Fingerprints, owner_id: int
+) -> tuple[dict[int, list[tuple[str, int]]], list[int]]:
+    """What the index holds for a text's fingerprints, other schools' texts only: its keys,
+    then the context keys of those that came back crowded (``copies.context_keys``); and
+    every key asked for."""
+    keys = sorted(set(fps.keys))
+    hits = _lookup(keys, owner_id)
+    contexts = sorted(set(copies.crowded_contexts(fps, hits).values()))
+    if contexts:
+        hits.update(_lookup(contexts, owner_id))
+    return hits, keys + contexts
 
 
 #: document frequency: a fingerprint is boilerplate when the lookup finds it in this many
@@ -170,7 +190,11 @@ DF_COUNTIES = 2
 def common_spans(
     fps: copies.Fingerprints, hits: Mapping[int, Sequence[tuple[str, int]]]
 ) -> list[tuple[int, int]]:
-    """Spans of the text whose fingerprints are boilerplate by document frequency."""
+    """Spans of the text whose fingerprints are boilerplate by document frequency.
+
+    Judged on the plain keys: a context key is stored only by texts that came after a key
+    was crowded, so it cannot tell how many schools share the longer run.
+    """
     crowded = {k: h for k, h in hits.items() if len(h) >= DF_SCHOOLS}
     if not crowded:
         return []
@@ -349,7 +373,7 @@ def rebuild(progress=None) -> int:
     )
     for done, version in enumerate(versions.iterator(chunk_size=500), start=1):
         fps = copies.winnow(version.text)
-        held = _lookup(sorted(set(fps.keys)), version.report.organization_id)
+        held, _ = lookup_text(fps, version.report.organization_id)
         written += index_version(version, fps, held)
         if progress and done % 1000 == 0:
             progress(done)

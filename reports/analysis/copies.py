@@ -16,34 +16,44 @@ Decisions:
   ideographs are about one full clause, long enough to make an accidental match unlikely.
 * **Candidates** come from the fingerprints of :mod:`.fingerprints` (winnowing): any run
   of ``MIN_NORM_CHARS`` normalised characters shared by two texts yields a common key.
-* **Confirmation**: a query passage's candidate sources are those holding at least a third
-  of the fingerprints inside it (``HIT_SHARE``; a near-copy keeps most of them, a stock
-  phrase inside a longer paragraph does not), the best ``SOURCES_PER_PASSAGE`` by count,
-  ties going to the source most other passages share (a template-made report is traced to
-  few sources, so few texts are fetched: at most ``MAX_SOURCES``). The passage is compared
-  with every source passage (any level) containing a shared fingerprint. Equal normalised
-  text scores 1.0; otherwise the score is ``max(jaccard, containment)`` over 3-character
-  shingle sets, where containment is the share of the *query* passage's shingles found in
-  the source passage (a short paragraph pasted into a longer one counts; a long paragraph
-  that merely contains a short source paragraph does not — its sentence does). A score of
-  ``THRESHOLD = 0.8`` or more is a match.
-* An index returns at most ``PER_KEY`` sources per key (a stock phrase shared by
-  thousands of reports cannot blow a query up); the best source passage per query passage
-  is reported (highest score, then the tightest source span); passages inside an exactly
-  matched passage are not searched again, and a sentence or clause match inside a larger
-  match of the same source is dropped.
+* **Candidates, when a phrase is crowded**: an index returns at most ``PER_KEY`` sources
+  per key (a stock phrase shared by thousands of reports cannot blow a query up), so a
+  key found that often may hide the true source. Where a key comes back crowded, its
+  *context key* (the gram with the next fingerprint, :func:`.fingerprints.context_keys`)
+  is looked up too; texts store it in place of a crowded key. A fingerprint still
+  crowded tells nothing: a passage's candidate sources are judged on the other, *telling*
+  fingerprints, a crowded one counting as possibly any source's.
+* **Confirmation**: a query passage's candidate sources are those holding a third of its
+  telling fingerprints (``HIT_SHARE``, rounded down; a near-copy keeps most of them, a
+  stock phrase inside a longer paragraph does not), the best ``SOURCES_PER_PASSAGE`` by
+  count, ties going to the source most other passages share (a template-made report is
+  traced to few sources). At most ``MAX_SOURCES`` texts are fetched: every passage's first
+  choice before any second choice, and passages with telling fingerprints before those
+  made only of crowded ones. The passage is compared with every source passage (any
+  level) containing a shared fingerprint. Equal normalised text scores 1.0; otherwise the
+  score is ``max(jaccard, containment)`` over 3-character shingle sets, where containment
+  is the share of the *query* passage's shingles found in the source passage (a short
+  paragraph pasted into a longer one counts; a long paragraph that merely contains a
+  short source paragraph does not — its sentence does). Below ``THRESHOLD`` but above
+  ``ALIGN_FLOOR``, the two are aligned character by character (:func:`aligned_similarity`):
+  an inserted clause or a swapped word breaks only its own place, not the rest. A score
+  of ``THRESHOLD = 0.8`` or more is a match.
+* The best source passage per query passage is reported (highest score, then the
+  tightest source span); passages inside an exactly matched passage are not searched
+  again, and a sentence or clause match inside a larger match of the same source is
+  dropped.
 * Within one text a repeated gram is stored once (its first position): a text made of one
   character repeated 50,000 times stores one row, not 50,000.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from itertools import islice
 
 from .fingerprints import (
@@ -54,6 +64,8 @@ from .fingerprints import (
     Fingerprints,
     K,
     Normed,
+    context_keys,
+    crowded_contexts,
     first_places,
     index_rows,
     normalise,
@@ -71,11 +83,15 @@ __all__ = [
     "CopyMatch",
     "Fingerprints",
     "Passage",
+    "aligned_similarity",
+    "context_keys",
     "copied_share",
+    "crowded_contexts",
     "find_copies",
     "first_places",
     "index_rows",
     "normalise",
+    "position_hits",
     "similarity",
     "split_passages",
     "winnow",
@@ -87,6 +103,12 @@ SOURCES_PER_PASSAGE = 3
 MAX_SOURCES = 32
 #: a source must hold at least 1/HIT_SHARE of a passage's fingerprints to be compared
 HIT_SHARE = 3
+#: shingle similarity from which a pair of passages is also aligned character by character
+ALIGN_FLOOR = 0.4
+#: aligned runs shorter than this many characters are chance, not copied text
+MIN_BLOCK = 3
+#: a source passage found whole inside ours matches only if it makes up this much of ours
+MIN_OWN_COVER = 0.6
 
 _LINE_RE = re.compile(r"[^\n]+")
 _SENT_RE = re.compile(r"[^。!?;！？；]+[。!?;！？；]*")
@@ -176,7 +198,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 def _shingles(norm: str) -> frozenset[str]:
     if len(norm) < SHINGLE:
         return frozenset((norm,)) if norm else frozenset()
-    return frozenset(norm[i : i + SHINGLE] for i in range(len(norm) - SHINGLE + 1))
+    return frozenset([norm[i : i + SHINGLE] for i in range(len(norm) - SHINGLE + 1)])
 
 
 def _sim_sets(mine: frozenset[str], theirs: frozenset[str]) -> tuple[float, float]:
@@ -267,10 +289,15 @@ def find_copies(
         fps = winnow(text, normed)
     if not passages or not len(fps):
         return []
-    hits = lookup(sorted(set(fps.keys)))
+    hits = dict(lookup(sorted(set(fps.keys))))
     if not hits:
         return []
-    local = [_passage_hits(p, fps, hits) for p in passages]
+    contexts = crowded_contexts(fps, hits)
+    if contexts:
+        hits.update(lookup(sorted(set(contexts.values()))))
+    views = position_hits(fps, hits)
+    judged = [_passage_hits(p, fps, views) for p in passages]
+    local = [found for found, _ in judged]
     # Among equally good sources a passage takes the one most other passages share, so a
     # template-made report is traced to few sources and few texts are fetched.
     shared = Counter(source for found in local for source in found)
@@ -278,7 +305,7 @@ def find_copies(
         sorted(found, key=lambda s, f=found: (-len(f[s]), -shared[s], s))[:SOURCES_PER_PASSAGE]
         for found in local
     ]
-    ranked = sorted(shared, key=lambda s: (-shared[s], s))[:MAX_SOURCES]
+    ranked = _fetch_order(wanted, [told for _, told in judged], shared)[:MAX_SOURCES]
     cache = _SourcePassages(fetch(ranked) if ranked else {})
     found_matches: list[tuple[Passage, CopyMatch]] = []
     exact_spans: list[tuple[int, int]] = []
@@ -295,21 +322,65 @@ def find_copies(
     return _drop_nested(found_matches)
 
 
+def _fetch_order(wanted: list[list[str]], told: list[bool], shared: Counter) -> list[str]:
+    """Sources in the order their texts are worth fetching: the first choice of a passage
+    with telling fingerprints, then its other choices, then the choices of passages made
+    only of crowded ones (a phrase many texts share); within each, the most shared first."""
+    tier: dict[str, int] = {}
+    for order, telling in zip(wanted, told, strict=True):
+        for rank, source in enumerate(order):
+            level = (0 if telling else 2) + (rank > 0)
+            tier[source] = min(level, tier.get(source, level))
+    return sorted(tier, key=lambda s: (tier[s], -shared[s], s))
+
+
+def position_hits(
+    fps: Fingerprints, hits: Mapping[int, Sequence[tuple[str, int]]]
+) -> list[Sequence[tuple[str, int]]]:
+    """What the lookup found for each fingerprint: its key's hits or, where those are
+    crowded and its context key was found, the context key's hits (``context_keys``)."""
+    contexts = crowded_contexts(fps, hits)
+    views: list[Sequence[tuple[str, int]]] = []
+    for i, key in enumerate(fps.keys):
+        found = hits.get(contexts[i]) if i in contexts else None
+        views.append(found or hits.get(key, ()))
+    return views
+
+
 def _passage_hits(
-    p: Passage, fps: Fingerprints, hits: Mapping[int, Sequence[tuple[str, int]]]
-) -> dict[str, list[int]]:
-    """source → offsets of its hits inside ``p``, for sources sharing enough of ``p``."""
+    p: Passage, fps: Fingerprints, views: Sequence[Sequence[tuple[str, int]]]
+) -> tuple[dict[str, list[int]], bool]:
+    """source → offsets of its hits inside ``p``, for sources sharing enough of ``p``, and
+    whether ``p`` has telling fingerprints.
+
+    A fingerprint the lookup found ``PER_KEY`` times is *crowded*: a phrase many texts
+    share, whose list may stop before the true source. Only the other fingerprints tell
+    sources apart, so when the passage has any, a source is counted and kept by those
+    alone (the first texts to quote a stock phrase do not crowd out the true source of a
+    paragraph opening with it); a passage made only of crowded ones is judged on all.
+    """
     found: dict[str, list[int]] = {}
-    inside = 0
+    telling: dict[str, list[int]] = {}
+    inside = inside_telling = 0
     for i in range(bisect_left(fps.starts, p.start), bisect_left(fps.starts, p.end)):
         if fps.ends[i] <= p.end:
             inside += 1
-            for source, offset in hits.get(fps.keys[i], ()):
+            crowded = len(views[i]) >= PER_KEY
+            inside_telling += not crowded
+            for source, offset in views[i]:
                 found.setdefault(source, []).append(offset)
+                if not crowded:
+                    telling.setdefault(source, []).append(offset)
     # A source holding 80 % of the passage shares most of its fingerprints; one sharing
     # under a third of them (a stock phrase inside a longer paragraph) is not worth a look.
-    need = max(1, math.ceil(inside / HIT_SHARE))
-    return {s: offsets for s, offsets in found.items() if len(offsets) >= need}
+    need = max(1, inside // HIT_SHARE)
+    if inside_telling:
+        # A crowded fingerprint may hide the source: it counts for every source, so a
+        # short passage of common words still reaches its source by its one telling gram.
+        hidden = inside - inside_telling
+        found, need = telling, max(1, min(inside_telling // HIT_SHARE, need - hidden))
+    kept = {s: offsets for s, offsets in found.items() if len(offsets) >= need}
+    return kept, bool(inside_telling)
 
 
 def _best_source_passage(
@@ -332,20 +403,47 @@ def _best_near_duplicate(
     threshold: float,
 ) -> CopyMatch | None:
     mine = _shingles(p.norm)
-    # Fewer shingles than threshold × ours can reach neither Jaccard nor containment.
-    least = threshold * len(mine)
+    # Source passages this much shorter than ours can match by no measure.
+    least = min(threshold, MIN_OWN_COVER) * len(p.norm) - SHINGLE
     best: CopyMatch | None = None
     best_rank = (0.0, 0)
     for source in order:
         for sp in cache.containing(source, found[source]):
-            if len(sp.norm) - SHINGLE + 1 < least:
+            if len(sp.norm) < least:
                 continue
-            score = max(_sim_sets(mine, cache.shingles(source, sp)))
+            jaccard, contained = _sim_sets(mine, cache.shingles(source, sp))
+            score = max(jaccard, contained)
+            if score < threshold and max(contained, jaccard) >= ALIGN_FLOOR:
+                score = aligned_similarity(p.norm, sp.norm, threshold)
             rank = (score, sp.start - sp.end)  # best score, then the tightest span
             if score >= threshold and (best is None or rank > best_rank):
                 best_rank = rank
                 best = CopyMatch(p.start, p.end, source, sp.start, sp.end, score)
     return best
+
+
+def aligned_similarity(mine: str, theirs: str, threshold: float = THRESHOLD) -> float:
+    """How much of two normalised passages is the same text in the same order.
+
+    The characters of ``mine`` that align with ``theirs`` in order (difflib's matching
+    blocks of ``MIN_BLOCK``+ characters) count; an inserted clause or a swapped word breaks
+    only its own place, not the rest. The passage matches when the aligned characters are
+    ``threshold`` of it, or when they are ``threshold`` of the source passage and still
+    ``MIN_OWN_COVER`` of it (a source paragraph with a clause inserted): then the score is
+    their share of both passages together (Dice), at least ``threshold``. Fewer than
+    ``MIN_NORM_CHARS`` aligned characters (a sentence's worth) never match. Otherwise 0.
+    """
+    if not mine or not theirs:
+        return 0.0
+    blocks = SequenceMatcher(None, mine, theirs, autojunk=False).get_matching_blocks()
+    same = sum(b.size for b in blocks if b.size >= MIN_BLOCK)
+    if same < MIN_NORM_CHARS:  # less than a sentence's worth in common is chance
+        return 0.0
+    if same >= threshold * len(mine):
+        return same / len(mine)
+    if same >= threshold * len(theirs) and same >= MIN_OWN_COVER * len(mine):
+        return max(threshold, 2 * same / (len(mine) + len(theirs)))
+    return 0.0
 
 
 _LEVEL = {"paragraph": 0, "sentence": 1, "clause": 2}
@@ -376,19 +474,24 @@ class CopyIndex:
     _keys: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
 
     def add(self, source_id: str, text: str) -> int:
-        """Index ``text`` under ``source_id``; returns the number of fingerprints stored."""
+        """Index ``text`` under ``source_id``; returns the number of fingerprints stored.
+
+        Stored as the portal's index stores them (``first_places`` after a lookup): a key
+        ``PER_KEY`` other texts hold gives way to its context key.
+        """
         self._texts[source_id] = text
-        rows = index_rows(winnow(text))
-        for key, start in rows:
+        fps = winnow(text)
+        lookup = self._lookup(source_id)
+        held = lookup(sorted(set(fps.keys)))
+        contexts = crowded_contexts(fps, held)
+        if contexts:
+            held.update(lookup(sorted(set(contexts.values()))))
+        rows = first_places(fps, held)
+        for key, start in rows.items():
             self._keys.setdefault(key, []).append((source_id, start))
         return len(rows)
 
-    def __len__(self) -> int:
-        return len(self._texts)
-
-    def query(self, text: str, exclude_source: str | None = None) -> list[CopyMatch]:
-        """Passages of ``text`` found in indexed texts other than ``exclude_source``."""
-
+    def _lookup(self, exclude_source: str | None) -> Callable[[Sequence[int]], dict]:
         def lookup(keys: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
             out = {}
             for key in keys:
@@ -399,7 +502,15 @@ class CopyIndex:
                         out[key] = kept
             return out
 
+        return lookup
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def query(self, text: str, exclude_source: str | None = None) -> list[CopyMatch]:
+        """Passages of ``text`` found in indexed texts other than ``exclude_source``."""
+
         def fetch(sources: Collection[str]) -> dict[str, str]:
             return {s: self._texts[s] for s in sources if s in self._texts}
 
-        return find_copies(text, lookup, fetch, threshold=self.threshold)
+        return find_copies(text, self._lookup(exclude_source), fetch, threshold=self.threshold)

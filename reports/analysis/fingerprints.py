@@ -54,6 +54,7 @@ _GRAM_SEED = _U64(int(_rng.integers(1, 2**63)))
 _MIX1 = _U64(0xBF58476D1CE4E5B9)
 _MIX2 = _U64(0x94D049BB133111EB)
 _CHAR_MULT = _U64(int(_rng.integers(1, 2**63)) | 1)
+_PAIR_MULT = _U64(int(_rng.integers(1, 2**63)) | 1)
 #: a gram is preferred when this character of it hashes lowest among its characters
 SYNC_AT = (K - 1) // 2
 
@@ -194,14 +195,46 @@ def winnow(text: str, normed: Normed | None = None) -> Fingerprints:
     )
 
 
+def context_keys(fps: Fingerprints) -> list[int]:
+    """Key of each fingerprint together with the next one (the last has none).
+
+    A gram many texts share (``PER_KEY`` of them already under its key) tells sources
+    apart no more; the same gram followed by the same next fingerprint — a dozen or more
+    characters of context — is again rare. An index stores this *context key* in place of
+    such a crowded key, and a lookup asks for it where a key came back crowded, so the
+    true source of a passage written in common words is not hidden behind the first texts
+    to use them.
+    """
+    n = len(fps.keys)
+    if n < 2:
+        return []
+    keys = np.array(fps.keys, dtype=np.int64).view(np.uint64)
+    return _mix(keys[:-1] * _PAIR_MULT + keys[1:]).view(np.int64).tolist()
+
+
+def crowded_contexts(fps: Fingerprints, held: Mapping[int, Sized]) -> dict[int, int]:
+    """Position → context key, for the fingerprints ``held`` shows crowded."""
+    contexts = context_keys(fps)
+    return {
+        i: contexts[i]
+        for i, key in enumerate(fps.keys[: len(contexts)])
+        if len(held.get(key, ())) >= PER_KEY
+    }
+
+
 def first_places(fps: Fingerprints, held: Mapping[int, Sized] | None = None) -> dict[int, int]:
     """What an index stores for one text: key → offset of its first place, in text order.
 
-    Each key once. Keys that ``held`` (what a lookup just found) shows ``PER_KEY`` other
-    texts holding are left out: a lookup would return no more than those anyway.
+    Each key once. ``held`` is what a lookup just found (for the text's keys and for the
+    context keys of its crowded ones): a key it shows ``PER_KEY`` other texts holding is
+    not stored (a lookup would return no more than those anyway); its context key is, unless
+    that is crowded too (then the passage is a phrase many texts share).
     """
     out: dict[int, int] = {}
-    for key, start in zip(fps.keys, fps.starts, strict=True):
+    contexts = crowded_contexts(fps, held) if held is not None else {}
+    for i, (key, start) in enumerate(zip(fps.keys, fps.starts, strict=True)):
+        if i in contexts:
+            key = contexts[i]
         if key not in out and (held is None or len(held.get(key, ())) < PER_KEY):
             out[key] = start
     return out

@@ -6,11 +6,15 @@ import numpy as np
 
 from reports.analysis.copies import (
     MIN_NORM_CHARS,
+    PER_KEY,
     WINDOW,
     CopyIndex,
     CopyMatch,
     K,
+    aligned_similarity,
+    context_keys,
     copied_share,
+    first_places,
     index_rows,
     normalise,
     similarity,
@@ -219,3 +223,58 @@ def test_shared_intro_written_as_one_long_sentence_is_found(corpus_available):
     idx.add("summary", corpus_slice("001", 279, 323))
     matches = idx.query(corpus_slice("001", 325, 357))
     assert matches and {m.source for m in matches} == {"summary"}
+
+
+# -- edited copies (issue 19): aligned passages, crowded phrases -------------------------
+
+SHORT = "学校组织青年教师成立作业设计工作坊，每两周集中研讨一次分层作业的设计。"
+CLAUSE = "由教研组长轮流主持并记录在案，"
+
+
+def test_a_clause_inserted_into_a_short_paragraph_does_not_hide_the_copy():
+    idx = CopyIndex()
+    idx.add("src", "引言部分文字内容较长一些以免被跳过。\n" + SHORT + "\n")
+    cut = SHORT.index("每两周")
+    edited = SHORT[:cut] + CLAUSE + SHORT[cut:]
+    query = "我校的报告。\n" + edited + "\n"
+    [m] = idx.query(query)
+    assert (m.source, query[m.start : m.end]) == ("src", edited)
+    assert m.similarity >= 0.8
+
+
+def test_aligned_similarity_survives_a_swapped_word_and_an_insertion_but_not_a_quote():
+    source = normalise(SHORT)
+    swapped = normalise(SHORT.replace("组织", "安排").replace("设计", "编制", 1))
+    assert aligned_similarity(swapped, source) >= 0.8
+    inserted = normalise(SHORT[:10] + CLAUSE + SHORT[10:])
+    assert aligned_similarity(inserted, source) >= 0.8
+    # A long sentence of its own that merely quotes a clause of the source is no copy.
+    quoting = normalise("今年以来我校认真总结经验，" + SHORT[:24] + "，同时加强家校沟通，" * 3)
+    assert aligned_similarity(quoting, source) == 0.0
+    # Less than a sentence's worth in common is chance, however short the passage.
+    assert aligned_similarity(normalise(SHORT[:18]), source) == 0.0
+
+
+STOCK = "全面贯彻党的教育方针落实立德树人根本任务切实减轻学生过重作业负担和校外培训负担"
+
+
+def test_a_phrase_many_reports_open_with_does_not_crowd_out_the_true_source():
+    idx = CopyIndex()
+    for i in range(PER_KEY + 1):  # the first texts to use the phrase hold its keys
+        idx.add(f"early-{i}", f"第{i}号学校报告。\n{STOCK}，第{i}校另有安排。\n")
+    own = "我校本学期共开设课后服务课程二十三门覆盖全体学生"
+    idx.add("src", f"报告。\n{STOCK}，{own}。\n")
+    edited = own.replace("二十三门", "三十门")
+    query = f"我校的报告。\n{STOCK}，{edited}。\n"
+    assert {m.source for m in idx.query(query)} == {"src"}
+
+
+def test_a_crowded_key_is_stored_as_its_context_and_a_crowded_context_not_at_all():
+    fps = winnow("学校组织青年教师成立作业设计工作坊，每两周研讨一次，本学期共汇编校本作业十二册。")
+    contexts = context_keys(fps)
+    crowded = {fps.keys[0]: [("x", 0)] * PER_KEY}
+    stored = first_places(fps, crowded)
+    assert fps.keys[0] not in stored and contexts[0] in stored
+    stored = first_places(fps, {**crowded, contexts[0]: [("y", 0)] * PER_KEY})
+    assert fps.keys[0] not in stored and contexts[0] not in stored
+    assert set(fps.keys[1:]) <= set(stored)
