@@ -1,7 +1,8 @@
 """套用他校: another school's or county's name left in a report (a text taken from elsewhere).
 
-Plain Python. The caller passes the names to look for (from the organisation tree: every
-unit that is neither the school itself nor one of its ancestors); this module finds them.
+Plain Python. The caller passes the names to look for (from the organisation tree: the
+units that are neither the school itself nor one of its ancestors and whose name is one of
+``candidate_names(text)`` or odd); this module finds them.
 
 Decisions:
 
@@ -21,7 +22,9 @@ few hundred candidates, ~30 per 1,000 characters on the corpus), nothing can go 
 lookup reads the committed tree each time: a unit renamed a second ago is found), no worker
 holds 200,000 names in memory or rebuilds them after an import, and no trigger or stamp has
 to catch every write path (``bulk_create`` and ``update`` included). (b) would need all of
-that and still pay O(text × name lengths) per analysis.
+that, a rebuild in every worker after each change (seconds for 200,000 names, and an
+import changes the tree many times), and a pure-Python automaton over 200,000 names holds
+hundreds of MB per worker.
 
 * ``candidate_names(text)``: every span of ``MIN_NAME_CHARS``–``MAX_NAME_CHARS`` characters
   that ends in one of ``UNIT_SUFFIXES`` and holds none of ``SEPARATORS``. The suffixes are
