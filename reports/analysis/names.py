@@ -51,6 +51,7 @@ __all__ = [
     "SEPARATORS",
     "UNIT_SUFFIXES",
     "OtherName",
+    "REGULAR_NAME",
     "candidate_names",
     "find_other_names",
     "is_odd_name",
@@ -137,13 +138,16 @@ def place_name(name: str) -> str:
     return name
 
 
+#: a name ``candidate_names`` can produce, up to its length: no separator, a unit suffix at
+#: the end. One regular expression that Python and PostgreSQL read alike (``\A``, ``\Z``),
+#: so the database's odd names (``reports.models.accounts.ODD_NAME``) are ``is_odd_name``'s.
+REGULAR_NAME = "\\A[^" + SEPARATORS + "]*(" + "|".join(re.escape(s) for s in UNIT_SUFFIXES) + ")\\Z"
+_REGULAR = re.compile(REGULAR_NAME)
+
+
 def is_odd_name(name: str) -> bool:
     """True when ``candidate_names`` cannot produce ``name``: the caller reads it always."""
-    return (
-        not name.endswith(UNIT_SUFFIXES)
-        or len(name) > MAX_NAME_CHARS
-        or any(c in SEPARATORS for c in name)
-    )
+    return len(name) > MAX_NAME_CHARS or not _REGULAR.search(name)
 
 
 _BY_LAST: dict[str, tuple[str, ...]] = {}
