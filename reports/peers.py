@@ -1,7 +1,16 @@
 """What a report is compared with beyond its own text: the school's previous report, the
-county's other reports of the same campaign, the other units' names.
+county's other reports of the same campaign, the other units' names in the text.
 
-Reads only; used by the pipeline's flag computation (``reports.pipeline``).
+Reads only; used by the pipeline's flag computation (``reports.pipeline``). Neither read
+grows with the org tree (issue 19: a national campaign covers ~200,000 schools):
+
+* ``other_unit_names`` looks up the text's candidate spans (``names.candidate_names``) in
+  ``Organization.match_name`` with one indexed query, plus the few "odd" names no candidate
+  can produce (their own partial index): design (a) of issue 19, chosen over a per-process
+  cached automaton for the reasons in ``reports.analysis.names``. The lookup reads the
+  committed tree each time, so a unit added or renamed a moment ago is found.
+* ``peer_values`` reads the current figures of the county's other schools only (the county
+  from ``selectors.county_of``), and only the indicators the anomaly check compares.
 """
 
 from __future__ import annotations
@@ -9,12 +18,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import F
+from django.db.models.fields.json import KeyTransform
 
-from reports.choices import OrgKind
+from reports.analysis.anomalies import compared_codes
+from reports.analysis.names import MIN_NAME_CHARS, candidate_names
 from reports.models import Organization, ReportVersion
-
-#: unit-name suffixes dropped to get the name a text uses (白水县教育局 → 白水县)
-_OFFICE_SUFFIXES = ("教育和体育局", "教育体育局", "教体局", "教育局", "教育厅")
+from reports.models.accounts import ODD_NAME
+from reports.selectors import county_of
 
 
 def previous_version(version: ReportVersion) -> ReportVersion | None:
@@ -33,34 +43,59 @@ def previous_version(version: ReportVersion) -> ReportVersion | None:
 
 
 def peer_values(version: ReportVersion) -> dict[str, list[object]]:
-    """indicator code → the values the campaign's other schools entered in their current
-    submitted version."""
+    """indicator code → the values the other schools of the school's county entered in their
+    current submitted version of the same campaign, for the indicators of ``version`` that
+    the anomaly check compares.
+
+    The county is the school's county ancestor; a school under no county (a province's or a
+    city's own school) is compared with the other schools under its parent. Two queries
+    (the county, then the figures), neither growing with the campaign: the figures are read
+    through the subtree's path index, each report's current version by its unique key.
+    """
     report = version.report
+    codes = compared_codes(version.indicator_values or {})
+    school = report.organization
+    county = county_of(school)
+    scope = county.path if county else school.path.removesuffix(f"{school.pk}/")
+    if not codes or scope in ("", "/"):
+        return {}
     rows = (
         ReportVersion.objects.filter(
-            report__campaign_id=report.campaign_id, number=F("report__version")
+            report__campaign_id=report.campaign_id,
+            report__organization__path__startswith=scope,
+            number=F("report__version"),
         )  # each report's current version; portable (no DISTINCT ON, SQLite runs the demo)
         .exclude(report_id=report.pk)
-        .values_list("indicator_values", flat=True)
+        .annotate(
+            **{f"v{i}": KeyTransform(code, "indicator_values") for i, code in enumerate(codes)}
+        )
+        .values_list(*(f"v{i}" for i in range(len(codes))))
     )
     values: dict[str, list[object]] = defaultdict(list)
-    for indicator_values in rows:
-        for code, value in (indicator_values or {}).items():
-            values[code].append(value)
+    for row in rows:
+        for code, value in zip(codes, row, strict=True):
+            if value is not None:
+                values[code].append(value)
     return values
 
 
-def other_unit_names(school: Organization) -> list[str]:
-    """Names of every unit that is neither the school nor one of its ancestors — schools by
-    their full name, offices by the place name (白水县教育局 → 白水县)."""
-    own = {int(pk) for pk in school.path.strip("/").split("/") if pk}
-    names = set()
-    for pk, name, kind in Organization.objects.values_list("pk", "name", "kind"):
-        if pk in own:
-            continue
-        if kind != OrgKind.SCHOOL:
-            for suffix in _OFFICE_SUFFIXES:
-                name = name.removesuffix(suffix)
-        if name and name not in school.name:
-            names.add(name)
-    return sorted(names)
+def other_unit_names(school: Organization, text: str) -> list[str]:
+    """The names in ``text`` of units that are neither the school nor one of its ancestors —
+    schools by their full name, offices by the place name (白水县教育局 → 白水县) — plus
+    every odd name (``names.is_odd_name``), which ``find_other_names`` then looks for.
+
+    One query: the candidate spans through the ``match_name`` index, the odd names through
+    their partial index.
+    """
+    own = {int(pk) for pk in school.path.strip("/").split("/") if pk} | {school.pk}
+    candidates = [c for c in candidate_names(text) if c not in school.name]
+    named = Organization.objects.filter(match_name__in=candidates).values_list("pk", "match_name")
+    odd = Organization.objects.filter(ODD_NAME).values_list("pk", "match_name")
+    rows = named.order_by().union(odd.order_by(), all=True)
+    return sorted(
+        {
+            name
+            for pk, name in rows
+            if pk not in own and len(name) >= MIN_NAME_CHARS and name not in school.name
+        }
+    )

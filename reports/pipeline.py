@@ -164,7 +164,7 @@ def draft_analysis(report: Report) -> dict[str, Any]:
     payload["text"] = text
     payload["other_units"] = [
         {"start": f.start, "end": f.end, "text": f.name}
-        for f in find_other_names(text, peers.other_unit_names(report.organization))
+        for f in find_other_names(text, peers.other_unit_names(report.organization, text))
     ]
     payload["same_as_previous"] = _same_as_previous(report)
     return payload
@@ -221,7 +221,7 @@ def reviewer_checks(version: ReportVersion, labels: dict[str, str]) -> dict[str,
     school = version.report.organization
     other_names = [
         {"start": f.start, "end": f.end, "name": f.name, "clause": f.clause}
-        for f in find_other_names(text, peers.other_unit_names(school))
+        for f in find_other_names(text, peers.other_unit_names(school, text))
     ]
     previous = peers.previous_version(version)
     before = previous.indicator_values if previous else {}

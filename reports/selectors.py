@@ -12,7 +12,7 @@ from typing import TypeVar
 from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
 from django.db.models.functions import StrIndex
 
-from reports.choices import CampaignStatus, RectificationStatus, Role
+from reports.choices import CampaignStatus, OrgKind, RectificationStatus, Role
 from reports.models import (
     AuditEvent,
     Campaign,
@@ -60,6 +60,14 @@ def scope_to_user(queryset: QuerySet[M], user: User, *, via: str = "") -> QueryS
         return queryset.none()
     lookup = f"{via}__path__startswith" if via else "path__startswith"
     return queryset.filter(**{lookup: unit.path})
+
+
+def county_of(unit: Organization) -> Organization | None:
+    """The 县(区) a unit lies in (the unit itself for a county): the deepest county among
+    the primary keys of its path. One query on at most the path's few primary keys; None
+    for a unit above or outside every county."""
+    ids = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
+    return Organization.objects.filter(pk__in=ids, kind=OrgKind.COUNTY).order_by("-depth").first()
 
 
 def units_visible_to(user: User) -> QuerySet[Organization]:

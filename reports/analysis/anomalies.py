@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import median
 
-__all__ = ["CHANGE_SHARE", "MIN_PEERS", "PEER_Z", "Anomaly", "find_anomalies"]
+__all__ = ["CHANGE_SHARE", "MIN_PEERS", "PEER_Z", "Anomaly", "compared_codes", "find_anomalies"]
 
 CHANGE_SHARE = 0.5
 PEER_Z = 3.5
@@ -49,6 +49,12 @@ def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value) if math.isfinite(value) else None
+
+
+def compared_codes(current: Mapping[str, object]) -> list[str]:
+    """The indicators of ``current`` this check compares (its numbers): the only peer
+    figures the caller needs to gather."""
+    return [code for code, value in current.items() if _number(value) is not None]
 
 
 def find_anomalies(

@@ -33,7 +33,10 @@ __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict
 #: (boilerplate.py) and outside passages many schools in several counties share, and the
 #: copied share counts only those characters; topic as the share of paragraphs on topic with
 #: the off-topic paragraphs named (``topic.paragraphs_on/off``, ``topic.off_paragraphs``)
-ANALYZER_VERSION = "5"
+#: "6": issue 19 (province scale) — 数据异常 compares a figure with the school's county
+#: only (it read the whole campaign: a city's or a province's campaign mixed counties);
+#: 套用他校 finds the same names as before, looked up instead of read wholesale
+ANALYZER_VERSION = "6"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
 RESIDUE_GENRE_SHARE = 0.3

@@ -6,14 +6,33 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, Left, Length, Substr
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
+from reports.analysis.names import MAX_NAME_CHARS, OFFICE_SUFFIXES, REGULAR_NAME
 from reports.choices import (
     OrgKind,
     Role,
     SchoolType,
 )
+
+#: ``Organization.match_name``: the name a text uses for the unit (``names.place_name``:
+#: 白水县教育局 → 白水县; a school by its full name). Computed by the database, so every
+#: write path (save, bulk_create, update, the import) keeps it right.
+MATCH_NAME = models.Case(
+    models.When(kind=OrgKind.SCHOOL, then=models.F("name")),
+    *(
+        models.When(name__endswith=suffix, then=Left("name", Length("name") - len(suffix)))
+        for suffix in OFFICE_SUFFIXES
+    ),
+    default=models.F("name"),
+)
+#: the units ``names.candidate_names`` cannot find (``names.is_odd_name``), read on every
+#: lookup through their own small partial index (a two-clause condition: the planner proves
+#: it at once). Changing the suffixes or separators changes it: ``makemigrations --check``
+#: then asks for a migration.
+ODD_NAME = ~Q(match_name__regex=REGULAR_NAME) | Q(GreaterThan(Length("match_name"), MAX_NAME_CHARS))
 
 
 class User(AbstractUser):
@@ -76,11 +95,22 @@ class Organization(models.Model):
     # serves the ``LIKE '/1/7/%'`` of a subtree query.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    # 套用他校 looks a text's candidate spans up here (reports.peers.other_unit_names).
+    match_name = models.GeneratedField(
+        expression=MATCH_NAME,
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+        verbose_name="文中名称",
+    )
 
     class Meta:
         verbose_name = "单位"
         verbose_name_plural = "单位"
         ordering = ["path"]
+        indexes = [
+            models.Index(fields=["match_name"], name="organization_match_name"),
+            models.Index(fields=["match_name"], condition=ODD_NAME, name="organization_odd_name"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=OrgKind.values), name="organization_kind_valid"

@@ -58,3 +58,33 @@ def test_a_figure_far_from_the_county_is_flagged_with_the_median():
 def test_too_few_peers_or_no_spread_stay_silent():
     assert find_anomalies({"homework_grade36": 180}, None, {"homework_grade36": [40, 45, 50]}) == []
     assert find_anomalies({"after_school_days": 2}, None, {"after_school_days": [5] * 20}) == []
+
+
+def test_every_regular_name_is_among_the_candidates_of_a_text_that_holds_it():
+    from reports.analysis.names import candidate_names, is_odd_name, place_name
+    from reports.demo import COUNTIES, DISTRICTS, _county_schools
+
+    names = [place_name(name) for _, name, _ in COUNTIES] + [name for _, name, _ in DISTRICTS]
+    for code, county, _ in COUNTIES:
+        names += [name for _, name, _, _ in _county_schools(code, county)]
+    names += ["保山第九中学", "飞云镇中学", "崖窑小学", "宏伟区第五小学", "太平镇学区", "余杭区"]
+    assert not [n for n in names if is_odd_name(n)]  # the suffixes fit the names we know
+    for name in names:
+        text = f"按照上级要求，{name}始终把落实“双减”作为校长工程，班子成员分包年级。"
+        assert name in candidate_names(text), name
+
+
+def test_candidates_end_in_a_unit_suffix_and_never_cross_a_separator():
+    from reports.analysis.names import (
+        MAX_NAME_CHARS,
+        SEPARATORS,
+        UNIT_SUFFIXES,
+        candidate_names,
+    )
+
+    text = "我校与青山县河口镇中学结对帮扶，学校全面落实作业公示制度。" * 20
+    candidates = candidate_names(text)
+    assert {"青山县", "青山县河口镇", "青山县河口镇中学", "我校与青山县河口镇中学"} <= candidates
+    assert all(c.endswith(UNIT_SUFFIXES) for c in candidates)
+    assert not [c for c in candidates if set(c) & set(SEPARATORS) or len(c) > MAX_NAME_CHARS]
+    assert candidate_names("本校学生作业时长达标。") == set()
