@@ -23,7 +23,7 @@ import math
 import random
 
 from django.db import transaction
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import BooleanField, Case, F, FilteredRelation, Q, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -48,13 +48,40 @@ _FLAG_KEYS_COUNTED = (
 _FLAG_KEYS_TRUE = ("off_topic", "not_report")
 
 
-def _clean_q(prefix: str) -> Q:
-    q = Q(**{f"{prefix}state": AnalysisState.DONE}) & Q(**{f"{prefix}copied_share": 0})
+def _flagged_q(prefix: str) -> Q:
+    """Any flag of the analysis at ``prefix`` raised (a missing key raises nothing)."""
+    q = Q()
     for key in _FLAG_KEYS_COUNTED:
-        q &= ~Q(**{f"{prefix}flags__{key}__gt": 0})
+        q |= Q(**{f"{prefix}flags__{key}__gt": 0})
     for key in _FLAG_KEYS_TRUE:
-        q &= ~Q(**{f"{prefix}flags__{key}": True})
+        q |= Q(**{f"{prefix}flags__{key}": True})
     return q
+
+
+def clean_expression(prefix: str) -> Case:
+    """True when the analysis at ``prefix`` (``"latest__analysis__"``) is done and found
+    nothing: no copied share, every flag zero, false or absent.
+
+    A ``Case`` rather than negated filters: across the reverse ``versions`` relation each
+    negated flag became its own ``NOT EXISTS`` subquery, costly to build and to run; as an
+    expression the conditions stay on the one joined row."""
+    done = Q(**{f"{prefix}state": AnalysisState.DONE, f"{prefix}copied_share": 0})
+    return Case(
+        When(_flagged_q(prefix), then=Value(False)),
+        When(done, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def bulk_ok_expression(prefix: str) -> Case:
+    """True for a report a batch may take (``clean_waiting``), as a column of a listing
+    already joined to its current analysis at ``prefix``."""
+    return Case(
+        When(state__in=WAITING, then=clean_expression(prefix)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
 
 
 def clean_waiting(reports: QuerySet[Report]) -> QuerySet[Report]:
@@ -64,7 +91,8 @@ def clean_waiting(reports: QuerySet[Report]) -> QuerySet[Report]:
         .annotate(
             bulk_current=FilteredRelation("versions", condition=Q(versions__number=F("version")))
         )
-        .filter(_clean_q("bulk_current__analysis__"))
+        .alias(bulk_clean=clean_expression("bulk_current__analysis__"))
+        .filter(bulk_clean=True)
     )
 
 

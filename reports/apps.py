@@ -17,6 +17,7 @@ class ReportsConfig(AppConfig):
         from reports import (  # noqa: F401
             checks,
             copyindex,
+            definitions,
             events,
             middleware,
             notifications,
@@ -38,6 +39,8 @@ class ReportsConfig(AppConfig):
             sender=ReferenceText,
             dispatch_uid="reports.copyindex.on_reference_deleted",
         )
+        # A campaign's indicators or checklist changed → its cached definitions are stale.
+        definitions.connect_receivers()
         # Logins, passwords, accounts, roles and admin-site edits → the audit log.
         security_audit.connect_receivers()
         user_logged_in.connect(

@@ -11,6 +11,7 @@ from typing import Any
 
 from reports import indicators
 from reports.choices import Answer
+from reports.definitions import campaign_checklist_items, campaign_indicators
 from reports.models import Report
 
 
@@ -20,7 +21,7 @@ def report_errors(report: Report) -> dict[str, str]:
     for section in report.campaign.sections:
         if not (report.sections.get(section["key"]) or "").strip():
             errors[f"section_{section['key']}"] = f"请填写“{section['title']}”"
-    definitions = indicators.applicable(report.campaign.indicators.all(), report.organization)
+    definitions = indicators.applicable(campaign_indicators(report.campaign), report.organization)
     values = {}
     for definition in definitions:
         raw = report.indicator_values.get(definition.code)
@@ -40,7 +41,9 @@ def report_errors(report: Report) -> dict[str, str]:
     for code, message in indicators.consistency_errors(values).items():
         if code in asked:
             errors.setdefault(f"ind_{code}", message)
-    for item in indicators.applicable(report.campaign.checklist_items.all(), report.organization):
+    for item in indicators.applicable(
+        campaign_checklist_items(report.campaign), report.organization
+    ):
         answer = report.checklist_answers.get(item.code) or {}
         if answer.get("answer") not in Answer.values:
             errors[f"chk_{item.code}"] = "请选择落实情况"

@@ -21,6 +21,7 @@ from reports.choices import (
     ReportState,
     ReviewKind,
 )
+from reports.definitions import campaign_checklist_items, campaign_indicators
 from reports.models import (
     RectificationItem,
     Report,
@@ -107,7 +108,7 @@ def _after_submit(version_id: int) -> None:
 
 def _open_rectifications_from_checklist(report: Report) -> None:
     """部分落实 / 未落实 opens a rectification item (once per checklist item and report)."""
-    items = {i.code: i.text for i in report.campaign.checklist_items.all()}
+    items = {i.code: i.text for i in campaign_checklist_items(report.campaign)}
     existing = set(
         report.rectification_items.exclude(checklist_code="").values_list(
             "checklist_code", flat=True
@@ -348,7 +349,7 @@ def report_return(
         for key, text in (section_comments or {}).items()
         if key in keys and text and text.strip()
     }
-    codes = set(report.campaign.indicators.values_list("code", flat=True))
+    codes = {d.code for d in campaign_indicators(report.campaign)}
     action = _review_act(
         report,
         reviewer,

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from reports.approval_batches import clean_waiting
 from reports.choices import AnalysisState, OrgKind, ReportState, SchoolType
 from reports.models import AnalysisResult, Organization, Report, ReportVersion
 from tests.factories import fill, make_campaign
@@ -131,8 +132,9 @@ def _bulk_schools(world, count: int, start: int = 0) -> None:
         )
 
 
-def _submit_all(world, campaign) -> None:
+def _submit_all(world, campaign, flags: dict | None = None, copied: float = 0.1) -> None:
     """Give every report a version and an analysis, as a busy deadline day would."""
+    flags = {"placeholders": 1, "copied_share": 0.1} if flags is None else flags
     now = timezone.now()
     for index, report in enumerate(Report.objects.filter(campaign=campaign)):
         version = ReportVersion.objects.create(
@@ -142,22 +144,30 @@ def _submit_all(world, campaign) -> None:
             version=version,
             state=AnalysisState.DONE,
             risk=index,
-            copied_share=0.1,
-            flags={"placeholders": 1, "copied_share": 0.1},
+            copied_share=copied,
+            flags=flags,
         )
     Report.objects.filter(campaign=campaign).update(
         version=1, state=ReportState.SUBMITTED, submitted_at=now
     )
 
 
-def _queue_queries(world, login, schools: int, start: int) -> tuple[int, int]:
+def _queue_queries(
+    world, login, schools: int, start: int, *, clean: bool = False
+) -> tuple[int, int]:
     _bulk_schools(world, schools, start)
     campaign = make_campaign(world, title=f"任务{schools}")
-    _submit_all(world, campaign)
+    if clean:  # every row offers the bulk checkbox
+        _submit_all(world, campaign, flags={"placeholders": 0}, copied=0)
+    else:
+        _submit_all(world, campaign)
     client = login(world.rita)
+    wanted = "" if clean else "&flag=any"
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"/review/?campaign={campaign.pk}&flag=any")
+        response = client.get(f"/review/?campaign={campaign.pk}{wanted}")
     assert response.status_code == 200
+    if clean:
+        assert all(r.bulk_ok for r in response.context["page"])
     return len(queries), len(response.context["page"])
 
 
@@ -167,6 +177,40 @@ def test_the_queue_query_count_does_not_grow_with_the_rows(world, login, db):
     assert (small_rows, large_rows) == (5, 50)
     assert large == small
     assert small <= 12
+
+
+def test_the_bulk_checkboxes_cost_no_query_per_row(world, login, db):
+    small, small_rows = _queue_queries(world, login, 3, start=0, clean=True)
+    large, large_rows = _queue_queries(world, login, 45, start=3, clean=True)
+    assert (small_rows, large_rows) == (5, 50)
+    assert large == small
+    assert small <= 11
+
+
+def test_the_bulk_checkbox_marks_exactly_the_reports_a_batch_may_take(world, login):
+    _bulk_schools(world, 6)
+    campaign = make_campaign(world)
+    _submit_all(world, campaign, flags={"placeholders": 0, "copies": 0}, copied=0)
+    rows = list(Report.objects.filter(campaign=campaign).order_by("organization__code"))
+    flagged = {
+        rows[0].pk: {"copies": 2},
+        rows[1].pk: {"off_topic": True},
+        rows[2].pk: {"residue": 1},
+    }
+    for pk, flags in flagged.items():
+        AnalysisResult.objects.filter(version__report_id=pk).update(flags=flags)
+    AnalysisResult.objects.filter(version__report=rows[3]).update(state=AnalysisState.PENDING)
+    Report.objects.filter(pk=rows[4].pk).update(state=ReportState.APPROVED)
+    # rows[5] has no flag keys at all (an older analysis): nothing found, so it is clean
+    AnalysisResult.objects.filter(version__report=rows[5]).update(flags={})
+    response = login(world.rita).get(f"/review/?campaign={campaign.pk}")
+    marked = {r.pk for r in response.context["page"] if r.bulk_ok}
+    expected = {r.pk for r in rows[5:]}  # the first five were made unclean
+    assert marked == expected
+    assert marked == set(
+        clean_waiting(Report.objects.filter(campaign=campaign)).values_list("pk", flat=True)
+    )
+    assert response.content.decode().count('name="report" value=') == len(expected)
 
 
 def test_the_queue_paginates(world, login):

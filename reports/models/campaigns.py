@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from reports.choices import (
     CampaignStatus,
@@ -161,6 +162,11 @@ class Campaign(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # Bumped whenever its indicators or checklist items change (``reports.definitions``):
+    # the key of the per-process cache of the campaign's definitions.
+    definitions_changed_at = models.DateTimeField(
+        "指标或清单修改时间", default=timezone.now, editable=False
+    )
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
 

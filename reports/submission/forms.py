@@ -3,7 +3,12 @@ document import, attachment upload, a rectification item."""
 
 from __future__ import annotations
 
+from functools import cache
+
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from reports.choices import RectificationStatus
 
@@ -32,3 +37,14 @@ class RectificationForm(forms.Form):
         label="状态",
         choices=[c for c in RectificationStatus.choices if c[0] != RectificationStatus.VERIFIED],
     )
+
+
+def empty_rectification_form_html() -> SafeString:
+    """The blank 新增整改事项 form exactly as ``{{ form|crispy }}`` renders it. It is the
+    same on every report page, so it is rendered once per process (and language)."""
+    return _empty_rectification_form_html(get_language() or "")
+
+
+@cache
+def _empty_rectification_form_html(language: str) -> SafeString:
+    return mark_safe(as_crispy_form(RectificationForm()))  # noqa: S308 - crispy's own output

@@ -21,6 +21,7 @@ from django.http import QueryDict
 
 from reports import indicators
 from reports.choices import Answer
+from reports.definitions import campaign_checklist_items, campaign_indicators
 from reports.limits import MAX_NOTE_CHARS, MAX_SECTION_CHARS
 from reports.models import IndicatorDefinition, Report
 from reports.rules import return_scope
@@ -58,7 +59,7 @@ def parse_form(report: Report, data: QueryDict | dict) -> ParsedForm:
             text = stored
         sections[s["key"]] = text
     values: dict[str, Any] = dict(report.indicator_values)
-    for definition in report.campaign.indicators.all():
+    for definition in campaign_indicators(report.campaign):
         name = f"ind_{definition.code}"
         if name not in data:
             continue
@@ -76,7 +77,9 @@ def parse_form(report: Report, data: QueryDict | dict) -> ParsedForm:
             if problem:
                 errors[name] = f"{definition.label}：{problem}"
     answers: dict[str, dict[str, str]] = dict(report.checklist_answers)
-    for item in indicators.applicable(report.campaign.checklist_items.all(), report.organization):
+    for item in indicators.applicable(
+        campaign_checklist_items(report.campaign), report.organization
+    ):
         if f"chk_{item.code}" in data or f"note_{item.code}" in data:
             answer = data.get(f"chk_{item.code}", "")
             note = _clean(data.get(f"note_{item.code}", "")).strip()
@@ -128,7 +131,7 @@ class IndicatorRow:
 def indicator_rows(
     report: Report, previous_values: dict[str, Any], errors: dict[str, str]
 ) -> list[IndicatorRow]:
-    definitions = indicators.applicable(report.campaign.indicators.all(), report.organization)
+    definitions = indicators.applicable(campaign_indicators(report.campaign), report.organization)
     scope = return_scope(report)
     rows = []
     for d in definitions:
@@ -154,7 +157,7 @@ def checklist_rows(
 ) -> list[dict[str, Any]]:
     locked = return_scope(report) is not None  # a return naming sections keeps the checklist
     rows = []
-    items = indicators.applicable(report.campaign.checklist_items.all(), report.organization)
+    items = indicators.applicable(campaign_checklist_items(report.campaign), report.organization)
     for item in items:
         answer = report.checklist_answers.get(item.code) or {}
         note, name = answer.get("note", ""), f"note_{item.code}"

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from reports.approval_batches import SAMPLE_SHARE, clean_waiting
+from reports.approval_batches import SAMPLE_SHARE, bulk_ok_expression, clean_waiting
 from reports.choices import (
     CampaignStatus,
     OrgKind,
@@ -39,6 +39,14 @@ from reports.selectors import (
 )
 
 PAGE_SIZE = 50
+# What a queue row never shows: the report's content and the campaign's long texts.
+ROW_UNUSED = (
+    "sections",
+    "indicator_values",
+    "checklist_answers",
+    "campaign__notice",
+    "campaign__sections",
+)
 
 
 @login_required
@@ -97,20 +105,18 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     sort = filters["sort"] if filters["sort"] in SORTS else "risk"
     rows = (
         with_holder(rows)
+        .annotate(bulk_ok=bulk_ok_expression("latest__analysis__"))
         .select_related("organization__parent")
+        .defer(*ROW_UNUSED)
         .order_by(*SORTS[sort][1], "organization__path")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    clean = set(
-        clean_waiting(base.filter(pk__in=[r.pk for r in page])).values_list("pk", flat=True)
-    )
     sources = source_names(
         AnalysisResult.objects.all(), [r.latest_version_id for r in page if r.copied]
     )
     for report in page:
         named = sources.get(report.latest_version_id, [])
         report.flag_badges = flag_badges(report.flags or {}, report.copied, named)
-        report.bulk_ok = report.pk in clean
     counts = state_counts(base, now)
     context.update(
         {
@@ -127,7 +133,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "flag_choices": [(k, label) for k, (label, _q) in FLAG_FILTERS.items()],
             "sorts": [(k, label) for k, (label, _o) in SORTS.items()],
             "now": now,
-            "bulk_rows": bool(clean),
+            "bulk_rows": any(r.bulk_ok for r in page),
             "sample_percent": round(SAMPLE_SHARE * 100),
         }
     )

@@ -18,6 +18,7 @@ from reports.choices import (
     ReportState,
     ReviewKind,
 )
+from reports.definitions import campaign_checklist_items, campaign_indicators
 from reports.models import (
     AnalysisResult,
     Report,
@@ -85,7 +86,9 @@ def _checklist_rows(report: Report, shown: ReportVersion | None) -> list[dict[st
     """The items asked of this school (学段, 寄宿: the form's rule), with its answers."""
     answers = shown.checklist_answers if shown else {}
     rows = []
-    for item in indicators.applicable(report.campaign.checklist_items.all(), report.organization):
+    for item in indicators.applicable(
+        campaign_checklist_items(report.campaign), report.organization
+    ):
         answer = answers.get(item.code) or {}
         code = answer.get("answer", "")
         rows.append(
@@ -108,7 +111,9 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
         shown = next((v for v in versions if v.number == int(wanted)), shown)
     analysis = _analysis(shown)
     previous = previous_report(report)
-    indicator_definitions = indicators.applicable(campaign.indicators.all(), report.organization)
+    indicator_definitions = indicators.applicable(
+        campaign_indicators(campaign), report.organization
+    )
     reviewer = can_review(request.user, report)
     is_latest = shown is not None and shown.number == report.version
     acting = reviewer and is_latest
@@ -210,7 +215,7 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(
         request.POST,
         sections=report.campaign.sections,
-        indicators=indicators.applicable(report.campaign.indicators.all(), report.organization),
+        indicators=indicators.applicable(campaign_indicators(report.campaign), report.organization),
     )
     if not form.is_valid():
         messages.error(request, "退回时必须填写审核意见")

@@ -12,12 +12,15 @@ check, and a draft edited since is checked again.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -34,7 +37,11 @@ from reports.selectors import previous_report, rectifications_for_report, user_u
 from reports.services import reports as report_services
 from reports.submission import report_form, selfcheck
 from reports.submission.access import visible_report
-from reports.submission.forms import AttachmentForm, RectificationForm
+from reports.submission.forms import (
+    AttachmentForm,
+    RectificationForm,
+    empty_rectification_form_html,
+)
 from reports.workflow import report_submit
 
 PENDING_KEY = "pending_autosave"
@@ -67,9 +74,10 @@ def _render_report(
         "checklist_rows": checklist_rows,
         "rectifications": rectifications_for_report(report),
         "rectification_form": RectificationForm(),
+        "rectification_form_html": empty_rectification_form_html(),
         "attachments": report.attachments.all(),
         "attachment_form": AttachmentForm(),
-        "versions": report.versions.order_by("-number"),
+        "versions": report.versions.select_related("submitted_by").order_by("-number"),
         "previous": previous,
         "window_error": submission_window_error(report),
         "is_past_deadline": timezone.now() > report.campaign.deadline,
@@ -130,7 +138,7 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except report_services.UnknownRevision as exc:
         if request.htmx:
-            return render(request, "reports/_save_status.html", {"error": str(exc)}, status=409)
+            return _save_status({"error": str(exc)}, status=409)
         messages.error(request, str(exc))
         return _render_report(
             request, exc.current, status=409, conflict=_conflict(exc.current, data)
@@ -149,15 +157,11 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except WorkflowError as exc:
         if request.htmx:
-            return render(request, "reports/_save_status.html", {"error": str(exc)}, status=409)
+            return _save_status({"error": str(exc)}, status=409)
         messages.error(request, str(exc))
         return redirect("report_detail", pk=pk)
     if request.htmx:
-        return render(
-            request,
-            "reports/_save_status.html",
-            {"report": report, "field_errors": list(parsed.errors.values())},
-        )
+        return _save_status({"report": report, "field_errors": list(parsed.errors.values())})
     if parsed.errors:
         messages.warning(
             request, "草稿已保存，但标出的内容需要修改（未保存的栏目仍显示您输入的文字）"
@@ -165,6 +169,13 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_report(request, report, errors=parsed.errors, typed=request.POST)
     messages.success(request, "草稿已保存")
     return redirect("report_detail", pk=pk)
+
+
+def _save_status(context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """The autosave's status line (htmx swaps it in beside the form). Rendered without the
+    request: it shows no menu, so the page context processors (the navigation, its unread
+    count query) would be work thrown away on every save."""
+    return HttpResponse(render_to_string("reports/_save_status.html", context), status=status)
 
 
 def _conflict(current, mine: dict) -> list[dict[str, str]]:
@@ -192,7 +203,7 @@ def _stash_for_login(request: HttpRequest, pk: int) -> HttpResponse:
         "data": report_form.parse_post(report, request.POST),
     }
     request.session[PENDING_KEY] = stash
-    return render(request, "reports/_save_status.html", {"expired": True, "pk": pk}, status=401)
+    return _save_status({"expired": True, "pk": pk}, status=401)
 
 
 @require_POST
