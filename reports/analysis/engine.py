@@ -36,7 +36,10 @@ __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict
 #: "6": issue 19 (province scale) — 数据异常 compares a figure with the school's county
 #: only (it read the whole campaign: a city's or a province's campaign mixed counties);
 #: 套用他校 finds the same names as before, looked up instead of read wholesale
-ANALYZER_VERSION = "6"
+#: "7": issue 19 (edited copies) — near-copies confirmed by aligned characters too (an
+#: inserted clause or swapped word no longer hides a copy), crowded keys refined by context
+#: keys, candidates judged on telling fingerprints (analysis/copies.py)
+ANALYZER_VERSION = "7"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
 RESIDUE_GENRE_SHARE = 0.3
