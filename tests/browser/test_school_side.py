@@ -71,7 +71,7 @@ def test_typing_then_one_click_submits(live_server, demo_data, page):
     # the last edit, then at once the click: its blur starts an autosave under the click
     page.fill("[name=section_next_steps]", CLEAN["section_next_steps"] + "责任到人。")
     page.locator("#submit-report").click()
-    page.wait_for_selector("text=等待教育局审核")
+    page.wait_for_selector("text=等待教育局审核", timeout=30_000)
     report = demo_report()
     assert report.state == "submitted" and report.versions.count() == 1
     assert report.versions.get().sections["next_steps"].endswith("责任到人。")
