@@ -131,6 +131,17 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
     },
 ]
+# Django's hashers, PBKDF2 first as by default, its derivation run at a lower CPU priority
+# than requests (reports/auth.py); the same algorithm, iterations and hashes.
+PASSWORD_HASHERS = [
+    "reports.auth.PolitePBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+#: CPU niceness of the password-hashing threads (0: as requests)
+LOGIN_HASH_NICE = env_int("LOGIN_HASH_NICE", 5)
 if env_bool("FAST_PASSWORD_HASHER", False):  # test suite only: hashing dominates fixtures
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"

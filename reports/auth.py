@@ -10,21 +10,36 @@ queued login holds a cheap thread, not a worker, and the rest of the process kee
 The hasher itself is unchanged (Django's PBKDF2 default): bounded concurrency, never a
 cheaper hash. A user that does not exist costs the same check (Django's timing defence),
 inside the same bound.
+
+**Hashing yields to everything else.** ``PolitePBKDF2PasswordHasher`` is Django's PBKDF2
+hasher (same algorithm name, same iterations, the same hash byte for byte) whose key
+derivation runs in one of this process's ``LOGIN_HASH_CONCURRENCY`` hashing threads, each
+running at CPU niceness ``LOGIN_HASH_NICE`` (Linux sets niceness per thread; hashlib's
+PBKDF2 releases the GIL). When logins and other requests want the cores at the same moment,
+the kernel serves the other requests first and the logins with what is left; alone, a login
+hashes at full speed. A thread cannot lower its niceness again, so the hashing threads are
+dedicated to it and request threads never change theirs.
 """
 
 from __future__ import annotations
 
+import base64
+import os
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.http import HttpRequest
+from django.utils.crypto import pbkdf2
 
 _lock = threading.Lock()
 _slots: dict[int, threading.BoundedSemaphore] = {}
+_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}
 
 
 def _semaphore() -> threading.BoundedSemaphore:
@@ -53,3 +68,39 @@ class BoundedModelBackend(ModelBackend):
             return None
         with password_check_slot():
             return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def _lower_priority(nice: int) -> None:
+    """Run the calling thread at niceness ``nice`` (this thread only, on Linux)."""
+    if nice > 0 and hasattr(os, "setpriority"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+        except OSError:  # not permitted here: hash at normal priority
+            pass
+
+
+def _hashing_pool() -> ThreadPoolExecutor:
+    size = max(1, int(settings.LOGIN_HASH_CONCURRENCY))
+    nice = max(0, int(settings.LOGIN_HASH_NICE))
+    with _lock:
+        pool = _pools.get((size, nice))
+        if pool is None:
+            pool = ThreadPoolExecutor(
+                size,
+                thread_name_prefix="password-hash",
+                initializer=_lower_priority,
+                initargs=(nice,),
+            )
+            _pools[(size, nice)] = pool
+        return pool
+
+
+class PolitePBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """Django's PBKDF2 hasher, its key derivation run in a low-priority hashing thread."""
+
+    def encode(self, password: str, salt: str, iterations: int | None = None) -> str:
+        self._check_encode_args(password, salt)
+        iterations = iterations or self.iterations
+        task = _hashing_pool().submit(pbkdf2, password, salt, iterations, digest=self.digest)
+        digest = base64.b64encode(task.result()).decode("ascii").strip()
+        return f"{self.algorithm}${iterations}${salt}${digest}"

@@ -30,6 +30,8 @@ BIN = Path(sys.executable).parent
 
 
 def _program(argv: list[str]) -> list[str]:
+    if argv[:2] == ["nice", "-n"]:  # a lower CPU priority, then the program itself
+        return [*argv[:3], *_program(argv[3:])]
     head = argv[0]
     if head == "python":
         return [sys.executable, *argv[1:]]

@@ -3,9 +3,11 @@ form is being filled in, and "记住此设备" (reports/auth.py, reports/views.p
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -14,7 +16,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.utils import timezone
 
-from reports.auth import BoundedModelBackend
+from reports.auth import BoundedModelBackend, PolitePBKDF2PasswordHasher, _hashing_pool
 from tests.world import PASSWORD
 
 
@@ -63,6 +65,33 @@ def test_password_checks_run_at_most_login_hash_concurrency_at_once(settings, rf
 def test_the_hasher_stays_strong_in_production():
     assert global_settings.PASSWORD_HASHERS[0].endswith("PBKDF2PasswordHasher")
     assert PBKDF2PasswordHasher.iterations >= 1_000_000
+    polite = PolitePBKDF2PasswordHasher()
+    assert (polite.algorithm, polite.iterations) == (
+        "pbkdf2_sha256",
+        PBKDF2PasswordHasher.iterations,
+    )
+    # what production runs: the settings module without the test suite's fast hasher
+    source = (Path(__file__).resolve().parents[1] / "portal" / "settings.py").read_text()
+    assert '"reports.auth.PolitePBKDF2PasswordHasher",' in source.split("PASSWORD_HASHERS = [")[1]
+
+
+def test_the_polite_hasher_makes_djangos_hashes_byte_for_byte():
+    django_made = PBKDF2PasswordHasher().encode("甲县1小密码", "s4ltSALT", iterations=1000)
+    polite = PolitePBKDF2PasswordHasher()
+    assert polite.encode("甲县1小密码", "s4ltSALT", iterations=1000) == django_made
+    assert polite.verify("甲县1小密码", django_made)
+    assert not polite.verify("甲县1小密码x", django_made)
+
+
+def test_password_hashing_runs_below_request_priority(settings):
+    settings.LOGIN_HASH_NICE = 7
+    own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    assert _hashing_pool().submit(niceness).result() == max(own, 7)
+    assert niceness() == own  # the request's own thread is left as it was
 
 
 def test_the_login_page_offers_to_remember_this_device(client, db):
