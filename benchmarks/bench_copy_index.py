@@ -360,14 +360,6 @@ def main() -> None:
                 "cpu": cpu[0],
             }
         )
-    worker = worker_run(versions_sample=[v.pk for v in first_versions])
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of this process (it also builds the synthetic index): {rss:.0f} MB")
-    print(
-        f"worker: run_analysis (engine + copy query + indexing) of 50 versions against the "
-        f"{indexed:,}-report index in a fresh process: {worker['per_report_ms']:.0f} ms per "
-        f"report, peak RSS {worker['rss_mb']:.0f} MB\n"
-    )
     print(
         "| reports indexed | fingerprint rows | hash index (table) size "
         "| query p50 ms | query p95 ms "
@@ -390,6 +382,15 @@ def main() -> None:
     print(
         "\nfill times (COPY + thinning + hash index + VACUUM): "
         + ", ".join(f"{r['size']:,}: {r['fill_s']:.0f} s" for r in rows)
+    )
+    # Last: the table above is printed whatever happens to the worker's run.
+    worker = worker_run(versions_sample=[v.pk for v in first_versions])
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process (it also builds the synthetic index): {rss:.0f} MB")
+    print(
+        f"worker: run_analysis (engine + copy query + indexing) of 50 versions against the "
+        f"{indexed:,}-report index in a fresh process: {worker['per_report_ms']:.0f} ms per "
+        f"report, peak RSS {worker['rss_mb']:.0f} MB\n"
     )
 
 
