@@ -19,6 +19,8 @@ so an empty list means "there is none here" and every finding is then false):
   quantity) / a gap overlaps it; any other finding is false.
 * ``residue``: template-site chrome — the share of its characters that residue covers.
 * ``topic`` + ``on_topic``: the preset the text is scored under and the expected verdict.
+* ``blind``: true for texts written and labelled by someone who never read the engine's
+  code (``b*``, 2026-11-30); their table is printed on its own too.
 * ``holdout``: true for texts written after the engine was tuned (``h*``); their table is
   also printed on its own.
 
@@ -305,14 +307,15 @@ def main() -> int:
     only = {s for s in args.only.split(",") if s} or None
     print(table(evaluate(only, args.verbose)))
     if only is None:
-        held = {
-            p.stem
-            for p in EVAL.glob("*.json")
-            if json.loads(p.read_text(encoding="utf-8")).get("holdout")
-        }
+        labels = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in EVAL.glob("*.json")}
+        held = {name for name, label in labels.items() if label.get("holdout")}
         if held:
             print("\nHeld-out texts only (written after tuning):\n")
             print(table(evaluate(held, False)))
+        blind = {name for name, label in labels.items() if label.get("blind")}
+        if blind:
+            print("\nBlind texts only (written and labelled without reading the engine):\n")
+            print(table(evaluate(blind, False)))
     return 0
 
 
