@@ -38,7 +38,8 @@ __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict
 #: 套用他校 finds the same names as before, looked up instead of read wholesale
 #: "7": issue 19 (edited copies) — near-copies confirmed by aligned characters too (an
 #: inserted clause or swapped word no longer hides a copy), crowded keys refined by context
-#: keys, candidates judged on telling fingerprints (analysis/copies.py)
+#: keys, candidates judged on telling fingerprints (analysis/copies.py); a report's topic
+#: parts before its problems are ``work_done`` (sections.py)
 ANALYZER_VERSION = "7"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
@@ -79,7 +80,8 @@ def analyze(
     if not isinstance(text, str):
         raise TypeError("analyze() expects str; decode bytes with decode_bytes() first")
     folded = fold(text)
-    headings, sections = find_structure(text, folded)
+    genre = detect_genre(folded)
+    headings, sections = find_structure(text, folded, report=genre == "report")
     residue = find_residue(text, folded)
     residue_spans = [(r.start, r.end) for r in residue]
     numbers = find_numbers(text, folded, residue_spans)
@@ -89,7 +91,6 @@ def analyze(
         clean_text = _blank(text, residue_spans)
         clean_folded = _blank(folded, residue_spans)
     topic_score = score_topic(clean_folded, topic, text=text)
-    genre = detect_genre(folded)
     stripped = len(text.strip())
     if residue and stripped:
         covered = sum(r.end - r.start for r in residue)

@@ -23,8 +23,13 @@ Decisions:
 * A table of contents (lines ending in dot leaders and a page number) is not structure.
 * Kind: the *earliest* keyword in the title (so ``存在问题与改进措施`` is ``problems`` and
   ``下一步工作措施`` is ``next_steps``); a title without a keyword inherits the kind of its
-  parent heading (（二） under 二、工作措施 is ``work_done``).  The vocabulary below groups
-  the words real reports title their parts with, one reason per group.
+  parent heading (（二） under 二、工作措施 is ``work_done``).  A top-level numbered title
+  without a keyword that stands before any problems or next-steps part names a field of
+  the work (一、作业管理, 二、提高认识，加强领导): self-inspection reports title what they
+  did by its topic, so it is ``work_done``; after those parts, and in a text that is not
+  a report (a speech's 一、统一思想, a plan's 一、指导思想), it stays ``other``.  The
+  vocabulary below groups the words real reports title their parts with, one reason per
+  group.
 * Titles: a heading on its own line is the line; a short heading ended by ``。：；`` ends
   there; a heading run into its body ends after its last section keyword
   (``四、整改建议进一步加强…`` → ``四、整改建议``), else after a heading word such as
@@ -341,12 +346,14 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
     return cands
 
 
-def _tree(text: str, folded: str) -> list[tuple[Section, str]]:
-    """Every heading of the tree with its marker style."""
+def _tree(text: str, folded: str, report: bool = True) -> list[tuple[Section, str]]:
+    """Every heading of the tree with its marker style (``report``: see the module notes
+    on topic parts)."""
     n = len(text)
     stack: list[list] = []  # frames: [style, number, kind]
     seen_level: dict[str, int] = {}
     heads: list[tuple[int, int, int, str, str]] = []  # start, level, title_end, kind, style
+    reached_end_parts = False  # a problems or next-steps heading has been met
     for start, style, num, body in _candidates(folded):
         if style in _UNNUMBERED:
             if style == "next" and any(f[2] == "next_steps" for f in stack):
@@ -384,6 +391,10 @@ def _tree(text: str, folded: str) -> list[tuple[Section, str]]:
                     kind = next(k for w, k in _KW_TO_KIND.items() if w.startswith(tm.group()))
             if kind == "other" and depth > 0:
                 kind = stack[depth - 1][2]
+            elif kind == "other" and report and not reached_end_parts:
+                kind = "work_done"  # a topic part before the problems: what was done
+        if kind in ("problems", "next_steps"):
+            reached_end_parts = True
         del stack[depth:]
         stack.append([style, num, kind])
         seen_level.setdefault(style, len(stack))
@@ -400,15 +411,18 @@ def _tree(text: str, folded: str) -> list[tuple[Section, str]]:
     return out
 
 
-def find_structure(text: str, folded: str | None = None) -> tuple[list[Section], list[Section]]:
+def find_structure(
+    text: str, folded: str | None = None, report: bool = True
+) -> tuple[list[Section], list[Section]]:
     """``(headings, sections)``: the whole tree, and the structure a reviewer sees — the
     two top levels of Chinese-numbered and unnumbered headings, or, in a text without
-    them, the top-level Arabic items that look like headings."""
+    them, the top-level Arabic items that look like headings. ``report=False`` (a speech,
+    a plan) leaves topic parts ``other``."""
     if folded is None:
         from .text import fold
 
         folded = fold(text)
-    tree = _tree(text, folded)
+    tree = _tree(text, folded, report)
     headings = [h for h, _ in tree]
     major = [h for h, st in tree if st in _MAJOR]
     if major:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from reports.analysis import analyze
-from reports.analysis.sections import classify_title, find_sections
+from reports.analysis.sections import classify_title, find_sections, find_structure
 from tests.corpus import corpus_slice
 from tests.fixtures import fixture_text
 
@@ -37,7 +37,7 @@ def test_it_splits_headings_run_into_one_paragraph_in_corpus_line_245(corpus_ava
 def test_it_finds_mid_paragraph_ascii_paren_headings_in_corpus_line_155(corpus_available):
     text = corpus_slice("000", 155, 155)
     got = _kinds(text)
-    assert ("other", "(一)严守精文减会硬杠杠") in got
+    assert ("work_done", "(一)严守精文减会硬杠杠") in got  # a topic part before the next steps
     assert ("next_steps", "二、下一步工作打算") in got
 
 
@@ -83,8 +83,19 @@ def test_it_cuts_run_in_headings_and_finds_mid_paragraph_parenthesised_ones():
 def test_it_cuts_run_in_heading_after_parallel_phrases():
     text = "一、健全组织、明确职责学校成立“双减”工作领导小组，统筹推进工作。\n二、存在的问题\n无。"
     got = _kinds(text)
-    assert got[0] == ("other", "一、健全组织、明确职责")
+    assert got[0] == ("work_done", "一、健全组织、明确职责")
     assert got[1] == ("problems", "二、存在的问题")
+
+
+def test_a_reports_topic_parts_are_work_done_until_its_problems_and_only_in_a_report():
+    text = (
+        "一、作业管理\n学校严控作业总量。\n二、课后服务\n每周五天。\n"
+        "三、存在问题\n教师负担重。\n四、其他事项\n无。"
+    )
+    got = [k for k, _ in _kinds(text)]
+    assert got == ["work_done", "work_done", "problems", "other"]
+    speech = find_structure(text, report=False)[0]
+    assert [h.kind for h in speech] == ["other", "other", "problems", "other"]
 
 
 def test_it_reads_full_width_and_ascii_parentheses_alike():
