@@ -31,6 +31,7 @@ from reports.indicators import computed_values
 from reports.models import (
     AnalysisResult,
     Campaign,
+    CopySource,
     IndicatorDefinition,
     ReferenceText,
     Report,
@@ -81,8 +82,24 @@ def run_analysis(version_id: int, *, force: bool = False) -> AnalysisResult:
     result.error = ""
     result.finished_at = timezone.now()
     result.duration_ms = int((time.monotonic() - began) * 1000)
-    result.save()
+    with transaction.atomic():
+        result.save()
+        record_copy_sources(result)
     return result
+
+
+def record_copy_sources(result: AnalysisResult) -> None:
+    """The versions ``result`` copied from, as ``CopySource`` rows (see the model)."""
+    ids = {
+        int(copy["source"].partition(":")[2])
+        for copy in (result.result or {}).get("copies") or ()
+        if str(copy.get("source", "")).startswith("version:")
+    }
+    CopySource.objects.filter(analysis=result).delete()
+    existing = ReportVersion.objects.filter(pk__in=ids).values_list("pk", flat=True)
+    CopySource.objects.bulk_create(
+        [CopySource(analysis=result, source_id=pk) for pk in existing], ignore_conflicts=True
+    )
 
 
 def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -6,7 +6,13 @@ project imports them, and the migrations name callables as ``reports.models.<nam
 """
 
 from reports.models.accounts import Membership, Organization, User
-from reports.models.analysis import AnalysisResult, CopyKey, IndexedVersion, ReferenceText
+from reports.models.analysis import (
+    AnalysisResult,
+    CopyKey,
+    CopySource,
+    IndexedVersion,
+    ReferenceText,
+)
 from reports.models.campaigns import (
     Campaign,
     ChecklistItemDefinition,
@@ -34,6 +40,7 @@ from reports.models.reports import (
 
 __all__ = [
     "AnalysisResult",
+    "CopySource",
     "ApprovalBatch",
     "Attachment",
     "AuditEvent",

@@ -48,6 +48,29 @@ class AnalysisResult(models.Model):
         return f"{self.version} · {self.get_state_display()}"
 
 
+class CopySource(models.Model):
+    """A submitted version an analysis found copied passages from (one row per pair).
+
+    Written with the analysis (``pipeline.run_analysis``) so a source report's review page
+    finds who copied from it with one indexed query, instead of reading every analysis.
+    """
+
+    analysis = models.ForeignKey(
+        AnalysisResult, on_delete=models.CASCADE, related_name="copy_sources"
+    )
+    source = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="copied_by")
+
+    class Meta:
+        verbose_name = "雷同来源"
+        verbose_name_plural = "雷同来源"
+        constraints = [
+            models.UniqueConstraint(fields=["analysis", "source"], name="copy_source_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.analysis_id} ← {self.source_id}"
+
+
 class ReferenceText(models.Model):
     """范文库: known template texts (from 范文 websites, earlier years) to detect copying from."""
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 
 from reports.models import AnalysisResult, ReferenceText, Report, ReportVersion, User
 from reports.selectors import reports_visible_to
@@ -123,19 +122,9 @@ def source_names(analyses: QuerySet[AnalysisResult], version_ids: list[int]) -> 
 def copied_from(user: User, report: Report) -> dict[str, Any]:
     """Reports whose current analysis names a version of ``report`` as a source: those the
     user may see, and how many others (outside the user's scope) did."""
-    keys = [f'"version:{pk}"' for pk in report.versions.values_list("pk", flat=True)]
-    if not keys:
-        return {"visible": [], "hidden": 0}
-    match = Q()
-    for key in keys:
-        match |= Q(result_text__contains=key)
     copying = (
         Report.objects.exclude(pk=report.pk)
-        .filter(
-            versions__analysis__in=AnalysisResult.objects.alias(
-                result_text=Cast("result", TextField())
-            ).filter(match)
-        )
+        .filter(versions__analysis__copy_sources__source__report=report)
         .distinct()
     )
     visible = list(

@@ -5,7 +5,8 @@ source's review page lists who copied from it."""
 import pytest
 
 from reports.choices import AnalysisState
-from reports.models import AnalysisResult, Report
+from reports.models import AnalysisResult, CopySource, Report
+from reports.pipeline import record_copy_sources, run_analysis
 from reports.workflow import report_submit
 from tests.export_builders import city_campaign
 from tests.factories import complete_content, fill
@@ -41,7 +42,7 @@ def copied(world):
     report_submit(report_id=b1.pk, actor=world.bob)
     v_a1, v_a2 = a1.versions.get(), a2.versions.get()
     v_b1 = b1.versions.get()
-    AnalysisResult.objects.create(
+    analysis = AnalysisResult.objects.create(
         version=v_a2,
         state=AnalysisState.DONE,
         copied_share=0.4,
@@ -53,6 +54,7 @@ def copied(world):
             ]
         },
     )
+    record_copy_sources(analysis)  # as run_analysis stores it
     return {"a1": a1, "a2": a2, "b1": b1, "v_a1": v_a1, "v_b1": v_b1}
 
 
@@ -97,6 +99,24 @@ def test_the_sources_review_page_lists_who_copied_from_it(world, login, copied):
     page = login(world.ben).get(f"/review/reports/{copied['b1'].pk}/").content.decode()
     assert "另有 1 份不在您管辖范围内的报告与本报告雷同" in page
     assert "甲县实验中学" not in page
+
+
+def test_an_analysis_links_the_copier_to_its_source_and_a_new_one_replaces_the_link(world, login):
+    a1 = submitted_report(world)
+    a2 = submitted_report(world, campaign=a1.campaign, school=world.school_a2, user=world.amy)
+    run_analysis(a1.versions.get().pk)
+    copier = run_analysis(a2.versions.get().pk)  # the same factory text: copied
+    assert copier.copied_share > 0.3
+    page = login(world.rita).get(f"/review/reports/{a1.pk}/").content.decode()
+    assert f'<a href="/review/reports/{a2.pk}/">甲县实验中学</a>' in page
+    # one indexed row per pair, rewritten by each analysis
+    assert list(CopySource.objects.values_list("analysis", "source")) == [
+        (copier.pk, a1.versions.get().pk)
+    ]
+    copier.result = {"copies": []}
+    record_copy_sources(copier)
+    page = login(world.rita).get(f"/review/reports/{a1.pk}/").content.decode()
+    assert "被其他报告引用" not in page
 
 
 def test_bad_or_foreign_sources_answer_404(world, login, copied):
