@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from reports.analysis.sections import Section, classify_title, find_sections
+from reports.analysis.sections import Section, classify_title, find_structure
 from reports.analysis.text import fold
 from reports.documents.text import normalise_newlines
 
@@ -63,7 +63,7 @@ def split_sections(text: str, template: Sequence[dict]) -> SplitResult:
     """Split ``text`` into the sections of ``template``.
 
     ``template`` is the campaign's list of ``{"key", "title", "kind"}``.  Headings come
-    from :func:`~reports.analysis.sections.find_sections`; the highest heading level that
+    from :func:`~reports.analysis.sections.find_structure`; the highest heading level that
     holds a heading matching the template is used (the next level when the top level is
     only topics).  A found section goes to the first template entry whose title it
     contains, else to the first entry of its kind (``overview`` falls back to
@@ -83,7 +83,10 @@ def split_sections(text: str, template: Sequence[dict]) -> SplitResult:
         return SplitResult(empty, "", titles, confident=False)
 
     try:
-        found = find_sections(text)
+        # Matched by the words of the headings: a report's topic parts stay ``other`` here
+        # (``report=False``), so a document whose headings match nothing is not taken for
+        # one that matches the template.
+        found = find_structure(text, report=False)[1]
     except Exception:  # an analysis bug must not block the import
         found = []
     units, targets = _choose_units(found, template)
