@@ -38,6 +38,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import CharField, Value  # noqa: E402
+from django.db.models.functions import Cast, Concat  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from reports import copyindex  # noqa: E402
@@ -81,11 +83,14 @@ def create_versions(n: int, start: int, texts: list[str]) -> list[ReportVersion]
     campaign = Campaign.objects.get(title="bench")
     schools = Organization.objects.bulk_create(
         [
-            Organization(
-                name=f"学校{i}", code=f"B{i:09d}", kind="school", parent=county, path=f"/b/{i}/"
-            )
+            Organization(name=f"学校{i}", code=f"B{i:09d}", kind="school", parent=county)
             for i in range(start, start + n)
         ]
+    )
+    # Real materialised paths (bulk_create skips save(), which computes them): the worker's
+    # checks read the county from a school's path.
+    Organization.objects.filter(pk__in=[s.pk for s in schools]).update(
+        path=Concat(Value(county.path), Cast("pk", CharField()), Value("/"))
     )
     reports = Report.objects.bulk_create(
         [Report(campaign=campaign, organization=s, version=1, state="submitted") for s in schools]
