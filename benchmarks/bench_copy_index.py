@@ -2,8 +2,9 @@
 
 Run:  bash benchmarks/run.sh copy_index --sizes 10000,100000
 
-Reports are ~5,000 characters, built from corpus sentences (shared boilerplate, the worst
-case for candidate lists) mixed with unique synthetic sentences; 30 % of query reports
+Schools are spread over counties of ``SCHOOLS_PER_COUNTY`` (300). Reports are ~5,000
+characters, built from corpus sentences (shared boilerplate, the worst case for candidate
+lists) mixed with unique synthetic sentences; 30 % of query reports
 paste two paragraphs of an indexed report, half of those with two characters changed.
 The bulk of the index is filled with the real fingerprints through COPY, then thinned the
 way the pipeline stores them (at most PER_KEY texts' rows under a key); the hash index is
@@ -78,20 +79,47 @@ def make_text(rng: random.Random, pool: list[str], chars: str, paste: list[str] 
     return "\n".join(paragraphs)
 
 
+#: schools per synthetic county (a real county has a few hundred): the worker's 数据异常
+#: check reads its county's figures, and document frequency counts counties
+SCHOOLS_PER_COUNTY = 300
+
+
+def _county(index: int) -> Organization:
+    province = Organization.objects.get(code="BENCH-P")
+    county, _ = Organization.objects.get_or_create(
+        code=f"BENCH-C{index // SCHOOLS_PER_COUNTY}",
+        defaults={
+            "name": f"基准{index // SCHOOLS_PER_COUNTY}县",
+            "kind": "county",
+            "parent": province,
+        },
+    )
+    return county
+
+
 def create_versions(n: int, start: int, texts: list[str]) -> list[ReportVersion]:
-    county = Organization.objects.get(code="BENCH-COUNTY")
     campaign = Campaign.objects.get(title="bench")
+    by_county: dict[int, Organization] = {}
+    for i in range(start, start + n):
+        if i // SCHOOLS_PER_COUNTY not in by_county:
+            by_county[i // SCHOOLS_PER_COUNTY] = _county(i)
     schools = Organization.objects.bulk_create(
         [
-            Organization(name=f"学校{i}", code=f"B{i:09d}", kind="school", parent=county)
+            Organization(
+                name=f"学校{i}",
+                code=f"B{i:09d}",
+                kind="school",
+                parent=by_county[i // SCHOOLS_PER_COUNTY],
+            )
             for i in range(start, start + n)
         ]
     )
     # Real materialised paths (bulk_create skips save(), which computes them): the worker's
     # checks read the county from a school's path.
-    Organization.objects.filter(pk__in=[s.pk for s in schools]).update(
-        path=Concat(Value(county.path), Cast("pk", CharField()), Value("/"))
-    )
+    for county in by_county.values():
+        Organization.objects.filter(pk__in=[s.pk for s in schools], parent=county).update(
+            path=Concat(Value(county.path), Cast("pk", CharField()), Value("/"))
+        )
     reports = Report.objects.bulk_create(
         [Report(campaign=campaign, organization=s, version=1, state="submitted") for s in schools]
     )
@@ -244,15 +272,12 @@ def main() -> None:
     pool, chars = sentence_pool()
 
     province = Organization.objects.create(name="基准省", code="BENCH-P", kind="province")
-    county = Organization.objects.create(
-        name="基准县", code="BENCH-COUNTY", kind="county", parent=province
-    )
     now = timezone.now()
     Campaign.objects.create(
         title="bench",
         period="p",
-        issuer=county,
-        target_unit=county,
+        issuer=province,
+        target_unit=province,
         opens_at=now - timezone.timedelta(days=1),
         deadline=now + timezone.timedelta(days=1),
     )
