@@ -39,8 +39,10 @@ __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict
 #: "7": issue 19 (edited copies) — near-copies confirmed by aligned characters too (an
 #: inserted clause or swapped word no longer hides a copy), crowded keys refined by context
 #: keys, candidates judged on telling fingerprints (analysis/copies.py); a report's topic
-#: parts before its problems are ``work_done`` (sections.py)
-ANALYZER_VERSION = "7"
+#: parts before its problems are ``work_done`` (sections.py); 8: figures across a PDF's hard
+#: line break, 百分之…点…, counted 一 after bounds, bare % after a word and 学生人 / 家访户
+#: as gaps, ellipsis items as blanks, lead-in paragraphs as headings (the first blind texts)
+ANALYZER_VERSION = "8"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
 RESIDUE_GENRE_SHARE = 0.3

@@ -11,8 +11,9 @@ tried in order, and the first ones *consume* what must never be read as a quanti
   (``〔2024〕10号``), fixed terms (``五项管理``, ``八项规定``, ``二期课改`` …) and short quoted
   slogans (``“三个一”``).
 
-Then masked quantities (``*人``, ``*.*%``, ``xxx件``, ``X个月`` and a bare ``%`` whose digits
-were deleted, ``%家长``) with ``value=None, masked=True``, and real quantities:
+Then masked quantities (``*人``, ``*.*%``, ``xxx件``, ``X个月`` and a bare ``%`` that follows no
+word, `` %``) with ``value=None, masked=True``, and real quantities (a ``%`` right after a
+word, ``参与率达到%``, is a figure left out: a gap, see :mod:`.placeholders`):
 
 * Arabic (``1.5``, ``1,200``) or Chinese numerals (``九十``, ``二十五``, ``两``, ``半``),
   ``百分之四十`` → 40 %, ``三成`` → 30 %; a ``万``/``千``/``亿`` multiplier is applied
@@ -62,7 +63,7 @@ _UNITS = sorted(
         "个百分点 百分点 个工作日 工作日 个小时 小时 个月 个学期 学期 分钟 秒钟 课时 学时 节课 节 "
         "人次 台次 车次 次 万元 亿元 元 万人 人 名 位 所 个 天 周 份 项 件 篇 条 家 起 户 场 期 门 "
         "本 套 张 批 类 种 岁 年 米 公里 平方公里 平方米 公顷 亩 页 支 班 册 轮 层 组 处 "
-        "座 辆 台 块 字 分 间 部门 部"
+        "座 栋 幢 辆 台 块 字 分 间 部门 部"
     ).split(),
     key=len,
     reverse=True,
@@ -118,9 +119,10 @@ _NUM_RE = re.compile(
         | 精选\d+篇 | 共\d+页 | 第\d+页 | \d+篇(?:范文|汇总|合集)
       )
     | (?P<mask>(?:(?<!\*)\*++(?:\.\*++)?|(?<![A-Za-z\d×])[xX×]{{1,3}}+)[ \t]*(?:{_MASK_UNITS}))
-    | (?P<maskpct>(?<![\d*xX×.%])%)
+    | (?P<maskpct>(?<![\d*xX×.%\u4e00-\u9fff])%)
     | (?P<maskwan>(?<=[为达计共])万元)
-    | (?P<pct>百分之(?P<pctv>[零〇一二两三四五六七八九十百]{{1,6}}+|{_AR}))
+    | (?P<pct>百分之(?P<pctv>
+        [零〇一二两三四五六七八九十百]{{1,6}}+(?:点[零〇一二三四五六七八九]{{1,4}}+)? | {_AR}))
     | (?P<cheng>(?<![\d{_CNM}])[{_CNM}]成(?![绩员立为功果长效熟本型就不人分]))
     | (?P<num>
         (?<![A-Za-z\d.{_CNC}])(?P<a>{_AR}|{_CN})(?P<mul>[万千亿](?![元]))?(?P<aa>余|多)?
@@ -224,6 +226,15 @@ def _value(s: str) -> float | None:
     return parse_chinese_numeral(s)
 
 
+def _percent(v: str) -> float | None:
+    """The number after 百分之: ``四十`` → 40, ``五十八点六`` → 58.6, ``12.5`` → 12.5."""
+    whole, _, tenths = v.partition("点")
+    value = _value(whole)
+    if value is None or not tenths:
+        return value
+    return value + float("0." + "".join(str(_CN_DIGITS[c]) for c in tenths))
+
+
 _MUL = {"万": 10_000.0, "千": 1_000.0, "亿": 100_000_000.0}
 
 
@@ -268,6 +279,31 @@ _COUNT_BEFORE = frozenset("了展行办织开召测查过共仅少于多至有�
 _CN_NUMS = frozenset("一二两三四五六七八九十")
 #: ...or at the end of its clause ("召开家长会两次。", "每月会商一次，")
 _CLAUSE_END = frozenset(",;。!?、\n")
+#: words after which 一 + any measure word is a count, not an article
+_ONE_COUNTS = (
+    "至少",
+    "不少于",
+    "不超过",
+    "最多",
+    "仅有",
+    "只有",
+    "仅",
+    "只",
+    "明确",
+    "指定",
+    "配备",
+    "选派",
+    "安排",
+    "确定",
+    "设立",
+    "聘请",
+    "增设",
+)
+#: units that 个 classifies ("两个课时" is 2 课时, not 2 个)
+_AFTER_GE = frozenset("课时 学时 节课 工作日 百分点 星期".split())
+#: the period of a frequency (每两周一次, 每三个月一次)
+_PERIOD_UNITS = frozenset("周 天 个月 月 学期 个学期 年 小时 个小时 星期".split())
+_COUNT_NEXT_RE = re.compile(r"[一两二三四五六七八九十\d]{1,3}次")
 #: time units: a quantity of years is a time phrase (一年来, 下半年, 经过两年探索, 两年内)
 _TIME_ONLY_UNITS = frozenset(("年",))
 
@@ -336,33 +372,98 @@ def find_numbers(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ())
     """All quantities (see module docstring for the rules).
 
     Numbers inside ``ignore`` spans (website residue) and inside document titles
-    (``《…八条措施》``) are not quantities.
+    (``《…八条措施》``) are not quantities. A line break that splits a figure (a PDF's hard
+    wrap: ``897\n人``, ``60分\n钟``) is read through; the quantity's span then holds it.
     """
     out: list[Quantity] = []
     n = len(folded)
     breaks = _Breaks(folded)
     skip_spans = sorted([*ignore, *(m.span() for m in _TITLE_RE.finditer(folded))])
+    soft = _soft_breaks(folded)
+    scan_text, scan_folded = (_cut(text, soft), _cut(folded, soft)) if soft else (text, folded)
     k = 0
-    for m in _NUM_RE.finditer(folded):
+    for m in _NUM_RE.finditer(scan_folded):
         kind = m.lastgroup
         if kind == "skip":
             continue
-        s, e = m.span()
+        if kind == "num":
+            quantity = _plain_quantity(m, scan_text, scan_folded)
+            if quantity is None:
+                continue
+        else:
+            quantity = _other_quantity(m, kind, scan_text, scan_folded)
+        if soft:
+            quantity = _uncut(quantity, text, soft)
+        s, e = quantity.start, quantity.end
         while k < len(skip_spans) and skip_spans[k][1] <= s:
             k += 1
         if k < len(skip_spans) and skip_spans[k][0] <= s:
             continue
-        if kind == "num":
-            quantity = _plain_quantity(m, text, folded)
-            if quantity is None:
-                continue
-            e = quantity.end
-        else:
-            quantity = _other_quantity(m, kind, text, folded)
         out.append(breaks.context(quantity))
         if e >= n:
             break
     return out
+
+
+_DIGIT_UNITS = sorted({u[0] for u in _UNITS} | {"%"})
+# A hard line break inside a figure: between digits followed by a unit, between a number
+# and its unit, or inside a unit of two or more characters after a number.
+_AFTER_DIGIT_BREAK_RE = re.compile(r"\d*[" + "".join(map(re.escape, _DIGIT_UNITS)) + "]")
+_UNIT_TAILS: dict[str, tuple[str, ...]] = {}
+for _u in _UNITS:
+    for _i in range(1, len(_u)):
+        _UNIT_TAILS[_u[:_i]] = (*_UNIT_TAILS.get(_u[:_i], ()), _u[_i:])
+
+
+def _soft_breaks(folded: str) -> list[int]:
+    """Where a line break (with a ``\\r`` before it) splits a figure."""
+    out = []
+    i = folded.find("\n")
+    while i >= 0:
+        at = i - 1 if i and folded[i - 1] == "\r" else i
+        if at and _splits_figure(folded, at, i + 1):
+            out.append(at)
+        i = folded.find("\n", i + 1)
+    return out
+
+
+def _splits_figure(folded: str, at: int, nxt: int) -> bool:
+    if "0" <= folded[at - 1] <= "9":
+        return _AFTER_DIGIT_BREAK_RE.match(folded, nxt) is not None
+    for k in (1, 2, 3):
+        head = folded[at - k : at]
+        tails = _UNIT_TAILS.get(head)
+        if tails and at > k and "0" <= folded[at - k - 1] <= "9":
+            if folded.startswith(tails, nxt):
+                return True
+    return False
+
+
+def _cut(s: str, at: Sequence[int]) -> str:
+    """``s`` without the line breaks (and a ``\\r`` before one) starting at ``at``."""
+    parts, prev = [], 0
+    for a in at:
+        parts.append(s[prev:a])
+        prev = s.index("\n", a) + 1
+    parts.append(s[prev:])
+    return "".join(parts)
+
+
+def _uncut(q: Quantity, text: str, at: Sequence[int]) -> Quantity:
+    """``q`` found in the cut text, with its offsets in ``text``."""
+    removed = 0
+    s = e = -1
+    for a in at:
+        cut_at = a - removed  # where the break stood in the cut text
+        if s < 0 and cut_at > q.start:
+            s = q.start + removed
+        if cut_at >= q.end:
+            break
+        removed += text.index("\n", a) + 1 - a
+    if s < 0:
+        s = q.start + removed
+    e = q.end + removed
+    return Quantity(text[s:e], q.value, q.value_max, q.unit, q.comparison, q.masked, s, e)
 
 
 def _plain_quantity(m: re.Match[str], text: str, folded: str) -> Quantity | None:
@@ -373,9 +474,12 @@ def _plain_quantity(m: re.Match[str], text: str, folded: str) -> Quantity | None
     unit = m.group("unit") or m.group("u1") or ""
     b = m.group("b")
     if b is None and m.group("u1") and m.group("unit"):
-        # "38个班": the measure word is the unit, the next word its noun
-        unit = m.group("u1")
-        e = m.end("u1")
+        if m.group("u1") == "个" and unit in _AFTER_GE:
+            pass  # "两个课时": 个 classifies the unit
+        else:
+            # "38个班": the measure word is the unit, the next word its noun
+            unit = m.group("u1")
+            e = m.end("u1")
     if not any(c in _CN_DIGITS or c == "十" for c in a) and not a[0].isdigit():
         if a != "半" and not a.endswith("个半"):
             return None
@@ -385,6 +489,8 @@ def _plain_quantity(m: re.Match[str], text: str, folded: str) -> Quantity | None
     is_cn = not a[0].isdigit()
     if unit in _TIME_ONLY_UNITS or (s and folded[s - 1] == "届"):
         return None  # time phrases; sessions (九届十二次全会)
+    if s and folded[s - 1] == "每" and unit in _PERIOD_UNITS and _COUNT_NEXT_RE.match(folded, e):
+        return None  # "每两周一次": the period of a frequency; the count after it is the figure
     if is_cn and not _chinese_numeral_counts(a, unit, folded, s, e):
         return None
     va, vb = _scaled(m, va, b, unit)
@@ -393,11 +499,9 @@ def _plain_quantity(m: re.Match[str], text: str, folded: str) -> Quantity | None
     if unit == "万人":
         unit, va = "人", va * 10_000
         vb = vb * 10_000 if vb is not None else None
-    # short quoted slogans: “三个一”
-    if s > 0 and folded[s - 1] in _OPEN_QUOTES:
-        close = folded[e : e + 4]
-        if any(q in close for q in _CLOSE_QUOTES):
-            return None
+    # short quoted slogans and names of practices: “三个一”, "综合查一次"
+    if _quoted(folded, s, e):
+        return None
     cmp_, level = _before_comparison(folded, s)
     if not unit and cmp_ is None:
         return None
@@ -407,9 +511,18 @@ def _plain_quantity(m: re.Match[str], text: str, folded: str) -> Quantity | None
             cmp_ = _AFTER_CMP[after]
         elif m.group("aa") or m.group("ba"):
             cmp_ = "approx"
-    if unit in ("分", "字") and is_cn:
-        return None
+    if is_cn and (unit == "分" or (unit == "字" and not any(c in "百千万" for c in a))):
+        return None  # 十分 (very), 八字方针; but 一万二千字 is a length
     return Quantity(text[s:e], va, vb, unit, cmp_, False, s, e)
+
+
+def _quoted(folded: str, s: int, e: int) -> bool:
+    """Whether ``s:e`` stands inside a short quotation (at most 6 characters before it)."""
+    before = folded[max(0, s - 6) : s]
+    opened = max(before.rfind(q) for q in _OPEN_QUOTES)
+    if opened < 0 or any(q in before[opened + 1 :] for q in _CLOSE_QUOTES):
+        return False
+    return any(q in folded[e : e + 4] for q in _CLOSE_QUOTES)
 
 
 def _chinese_numeral_counts(a: str, unit: str, folded: str, s: int, e: int) -> bool:
@@ -419,8 +532,23 @@ def _chinese_numeral_counts(a: str, unit: str, folded: str, s: int, e: int) -> b
         return False
     if unit == "次" and a in _CN_NUMS and len(a) == 1:
         nxt = folded[e : e + 1]
-        return nxt != "性" and ((s and folded[s - 1] in _COUNT_BEFORE) or nxt in _CLAUSE_END)
-    return not (a == "一" and unit not in _ONE_UNITS)
+        return nxt != "性" and (
+            (s and folded[s - 1] in _COUNT_BEFORE) or nxt in _CLAUSE_END or _frequency(folded, s)
+        )
+    if a == "一" and unit not in _ONE_UNITS:
+        # mostly an article (一名教师说); a count after a bound or an assignment
+        # (至少提交一份, 仅有一块, 明确一名副校长)
+        if folded[max(0, s - 3) : s].endswith(_ONE_COUNTS):
+            return True
+        return _before_comparison(folded, s)[0] in ("lower_bound", "upper_bound")
+    return True
+
+
+def _frequency(folded: str, s: int) -> bool:
+    """Whether the clause before ``s`` states a period (每月收集整理一次)."""
+    window = folded[max(0, s - 10) : s]
+    cut = max(window.rfind(c) for c in ",;。!?:\n")
+    return "每" in window[cut + 1 :]
 
 
 def _scaled(m: re.Match[str], va: float, b: str | None, unit: str) -> tuple[float, float | None]:
@@ -442,7 +570,7 @@ def _other_quantity(m: re.Match[str], kind: str | None, text: str, folded: str) 
     s, e = m.span()
     cmp_, _ = _before_comparison(folded, s)
     if kind == "pct":
-        return Quantity(text[s:e], _value(m.group("pctv")), None, "%", cmp_, False, s, e)
+        return Quantity(text[s:e], _percent(m.group("pctv")), None, "%", cmp_, False, s, e)
     if kind == "cheng":
         v = parse_chinese_numeral(folded[s])
         return Quantity(text[s:e], (v or 0) * 10, None, "%", cmp_, False, s, e)

@@ -13,7 +13,10 @@ Found (on the folded text, see :mod:`.text`):
 * label lines left empty: ``组长:`` / ``负责人：`` / ``联系电话：`` with nothing after the colon.
 
 * a single ``x``/``X``/``×`` standing for a place name (``x县``, ``x市``, ``x区``, ``x教``),
-  ``202x`` / ``20x`` years, ``某某`` (two or more ``某``; ``某校`` is a plain word).
+  ``202x`` / ``20x`` years, ``某某`` (two or more ``某``; ``某校`` is a plain word), a
+  document number's ``〔2023〕×号``;
+* an ellipsis standing for a whole item: ``一是……；二是……。``, ``措施：……`` (an ellipsis
+  inside a sentence, eliding a quotation, is not a blank).
 
 ``1+x``, ``5+2``, ``6+2`` (programme names) and ``3x3`` are not placeholders.
 
@@ -21,7 +24,11 @@ Gaps (缺数字, :func:`find_gaps`): a measure word whose number was left out �
 
 * straight after ``了`` / ``共`` / ``共有`` / ``累计`` … or a counting verb (``开展``, ``召开``,
   ``制定``, ``发放`` …): "共开展了次专项检查", "制定了项整改措施", "共有名教师";
-* or after a noun and right before punctuation: "发放调查问卷份，".
+* or after a noun and right before punctuation: "发放调查问卷份，"; "开展家访户，" and
+  "检查学生作业本本，" (户 after 访 only: 农户, 贫困户 are words), and 人/名 after the
+  people a report counts: "参与学生人，";
+* a ``%`` right after a word: "参与率达到%" (a ``%`` after a blank is a masked figure,
+  :mod:`.numbers`).
 
 Precision guards: the measure word must not start a word (``项目``, ``名单``, ``个别``,
 ``家长``, ``所有``, ``次数`` …) nor end one (``每次``, ``本次``, ``此次``, ``多次``, ``首次``,
@@ -48,7 +55,7 @@ _SPACED_LABEL = r"(?:[\u4e00-\u9fff][ \t\u3000]*){1,4}[\u4e00-\u9fff]"
 _PH_RE = re.compile(
     r"""
     # fast reject: a blank starts with one of these characters (label lines: at a line start)
-    (?=[2xX×*_【{(某])
+    (?=[2xX×*_【{(某….。])
     (?:
       (?<![A-Za-z0-9+])(?:20)?[xX]{2,}(?![A-Za-z])
     | (?:20)?×{2,}
@@ -56,7 +63,8 @@ _PH_RE = re.compile(
     + _COUNTERS
     + r"""]))
     | (?<![A-Za-z0-9+.])20\d?[xX×](?![A-Za-z])
-    | (?<![A-Za-z0-9+.\-])[xX×](?=[县市区镇乡村省州校教局])
+    | (?<![A-Za-z0-9+.\-])[xX×](?=[县市区镇乡村省州校教局号])
+    | (?:(?<=[一二三四五六七八九十]是)|(?<=[:)、]))(?:…{2,}|\.{3,}|。{3,})(?=[ \t]*(?:[;。,\n]|$))
     | 某{2,}
     | \*+(?:\.\*+)?
     | (?<![A-Za-z0-9_])(?:20)?_+(?![A-Za-z0-9_])
@@ -130,11 +138,18 @@ _GAP_WORD_AFTER = frozenset(
     "所需 节日 节约 节假 节点 节奏 节目 批评 批准 批示 批次 批改 轮流 轮岗 轮换 轮训 "
     "条块 条、".split()
 )
+# people counted in a report; "参与学生人，" has lost the number before 人
+_COUNTED = "(?:" + "|".join("学生 教师 老师 家长 幼儿 儿童 师生 职工 人员 党员 干部".split()) + ")"
 _GAP_RE = re.compile(
     # fast reject: the first characters of the triggers and of the measure words
-    r"(?=[了共累合总" + "".join(sorted({v[0] for v in _GAP_VERBS.split("|")})) + r"份次项条篇])"
+    r"(?=[了共累合总"
+    + "".join(sorted({v[0] for v in _GAP_VERBS.split("|")}))
+    + r"份次项条篇户人名本%])"
     rf"(?:(?P<trig>了|共有|共计|累计|合计|总计|共|{_GAP_VERBS})(?P<m>[{_GAP_MEASURES}])"
-    rf"|(?<=[\u4e00-\u9fff])(?P<m2>[份次项条篇])(?=[,;。、:!?]))"
+    rf"|(?<=[\u4e00-\u9fff])(?P<m2>[份次项条篇])(?=[,;。、:!?])"
+    rf"|(?<={_COUNTED})(?P<m3>[人名])(?=[,;。、:!?])"
+    r"|(?P<m4>(?<=本)本|(?<=访)户)(?=[,;。、:!?])"
+    r"|(?<=[\u4e00-\u9fff])(?P<m5>%))"
 )
 # characters before a measure word that make a word with it (每次, 各项, 专项, 层次 …)
 _GAP_WORD_BEFORE = frozenset(
@@ -142,14 +157,14 @@ _GAP_WORD_BEFORE = frozenset(
 )
 # 名 after a verb is mostly "famous" (开展名教师评选); as a count it follows 了/共/共有
 _NAME_TRIGGERS = frozenset(("了", "共", "共有", "共计", "累计", "合计", "总计"))
-_NUMERALS = frozenset("0123456789零〇一二两三四五六七八九十百千万几数半")
+_NUMERALS = frozenset("0123456789零〇一二两三四五六七八九十百千万几数半余多")
 
 
 def find_gaps(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ()) -> list[Gap]:
     """Measure words whose number was left out (see module docstring)."""
     out: list[Gap] = []
     for m in _GAP_RE.finditer(folded):
-        g = "m" if m.group("m") is not None else "m2"
+        g = m.lastgroup if m.lastgroup != "trig" else "m"
         ms = m.start(g)
         if ms == 0:
             continue

@@ -9,7 +9,8 @@ line) and otherwise the sentence holding the marker.  Overlapping spans are merg
 
 Also site chrome of paywalled template sites: ``登录后查看全文``, ``VIP下载``, ``开通VIP``,
 ``还剩2页未读，继续阅读``, ``立即下载``, ``收藏 举报``, ``共5页`` / ``当前第1页`` / ``下一页``,
-``上一篇：`` / ``下一篇：``, ``【打印本页】``, breadcrumbs (``首页 > …``), ``浏览：1523次``, a
+``上一篇：`` / ``下一篇：``, ``篇一：`` (an anthology's item), the titles listed under
+``相关推荐：``, ``【打印本页】``, breadcrumbs (``首页 > …``), ``浏览：1523次``, a
 page title with the site's name (``…自查报告_范文网``, ``… - 道客巴巴``, ``…报告范文``), and
 the page title repeated in the text: a short unnumbered line (not a section heading) that
 stands again later — every occurrence after the first is residue.
@@ -54,6 +55,7 @@ _LINE = r"""
       (?:\d{1,2}|篇[一二三四五六七八九十]+)[ \t]*$
     | [^\n]{2,30}?大全[ \t]*[(（]?\d*篇?[)）]?[ \t]*$
     | [ \t]*第[一二三四五六七八九十]+篇[ \t]*:
+    | [ \t]*篇[一二三四五六七八九十\d]+[ \t]*:
     | [ \t]*(?:上一篇|下一篇)[ \t]*:
     | [ \t]*首页[ \t]*>
     | [^\n]{0,20}下一页[ \t]*$
@@ -86,17 +88,37 @@ class Residue:
 
 def _repeated_titles(folded: str) -> list[tuple[int, int]]:
     """Later occurrences of a short title-like line that stands more than once."""
+    from .names import UNIT_SUFFIXES
     from .sections import classify_title
 
     seen: set[str] = set()
     out: list[tuple[int, int]] = []
     for m in _TITLE_LINE_RE.finditer(folded):
         line = m.group(1).strip()
+        if line.endswith(UNIT_SUFFIXES):
+            continue  # the school's name over the title and again as the signature
         if line in seen:
             out.append((m.start(1), m.start(1) + len(line)))
         elif classify_title(line) == "other":
             seen.add(line)
     return out
+
+
+# a "related articles" list: its header line, then the titles under it, one per line
+_RELATED_RE = re.compile(
+    r"^[ \t]*(?:相关范文推荐|相关推荐|猜您喜欢|猜你喜欢|热门推荐|推荐阅读|延伸阅读|相关文章)"
+    r"[^\n]{0,10}\n((?:[ \t]*[^\n。,;!?]{2,40}[ \t]*(?:\n|$))+)",
+    re.M,
+)
+
+
+def _related_lists(folded: str) -> list[tuple[int, int]]:
+    """The title lines of a template site's "related articles" list."""
+    return [
+        (m.start(1) + len(line) - len(line.lstrip()), m.start(1) + len(line.rstrip()))
+        for m in _RELATED_RE.finditer(folded)
+        for line in [m.group(1)]
+    ]
 
 
 def find_residue(text: str, folded: str) -> list[Residue]:
@@ -105,6 +127,7 @@ def find_residue(text: str, folded: str) -> list[Residue]:
     n = len(folded)
     found = [(m.start(), m.end()) for m in _MARKERS.finditer(folded)]
     found += _repeated_titles(folded)
+    found += _related_lists(folded)
     found.sort()
     for m_start, m_end in found:
         ls = folded.rfind("\n", 0, m_start) + 1

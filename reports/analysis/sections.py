@@ -175,7 +175,8 @@ _HEAD_RE = re.compile(
     | (?P<pcn>\((?P<pcn_n>[{_CN}]{{1,3}})\))
     | (?P<pre3>^[ \t]*)(?P<ar>(?P<ar_n>\d{{1,2}})(?:[、]|\.(?!\d)|。(?=\S)))(?!\d)
     | (?P<pre4>{_AFTER_PUNCT})(?P<par>\((?P<par_n>\d{{1,2}})\))
-    | (?P<pre5>(?:^|(?<=[。;:!?,]))[ \t]*)(?P<shi>(?P<shi_n>[{_CN}])是)(?![的否不])
+    | (?P<pre5>(?:^|(?<=[。;:!?,]))[ \t]*)(?P<shi>(?P<shi_n>[{_CN}])[是要])
+      (?![的否不素求]|[ \t]*(?:…|\.{{3}}|。{{3}}))
     | (?P<pre6>(?:^|(?<=[。!?]))[ \t]*)(?P<next>下一步|下步|下一阶段|下阶段|今后)
       (?=[ \t]*,|[ \t]*[我将本全各学要])
     | (?P<pre7>(?:^|(?<=[。!?]))[ \t]*)
@@ -187,15 +188,30 @@ _HEAD_RE = re.compile(
     re.MULTILINE | re.VERBOSE,
 )
 _STYLES = ("part", "cn", "di", "pcn", "ar", "par", "shi", "next", "lead", "leadw")
+# A paragraph opening on its part without a heading: "当然，我们的工作也还存在一些不足：",
+# "自查中我们也发现了一些问题。" (problems: a quantifier makes it a lead-in, not the
+# "发现问题，立即整改" of a measure); "针对上述问题，学校将…" (next steps).
+_LEAD_LINE_RE = re.compile(
+    r"^[ \t]*(?:(?P<plead>[^\n。:;]{0,16}?(?:存在|发现|仍有|还有)[^\n。:,;]{0,6}?"
+    r"(?:一些|部分|以下|如下|若干|不少|诸多|几个|许多)[^\n。:,;]{0,4}?(?:不足|问题|短板|差距|困难))"
+    r"|(?P<nlead>针对(?:上述|以上|这些|前述|存在的)(?:问题|不足)))",
+    re.MULTILINE,
+)
 #: styles that may resume after a gap in their numbering
 _RESUMING = frozenset(("part", "cn"))
 #: styles that need at least two items to be a list
 _PAIRED = frozenset(("shi", "di"))
 #: unnumbered headings: level 1, no sequence
-_UNNUMBERED = frozenset(("kw", "next", "lead", "leadw"))
+_UNNUMBERED = frozenset(("kw", "next", "lead", "leadw", "plead", "nlead"))
 #: styles of the structure a reviewer sees (find_sections)
-_MAJOR = frozenset(("part", "cn", "di", "pcn", "kw", "next", "lead", "leadw"))
-_UNNUMBERED_KIND = {"next": "next_steps", "lead": "problems", "leadw": "work_done"}
+_MAJOR = frozenset(("part", "cn", "di", "pcn", "kw", "next", "lead", "leadw", "plead", "nlead"))
+_UNNUMBERED_KIND = {
+    "next": "next_steps",
+    "lead": "problems",
+    "leadw": "work_done",
+    "plead": "problems",
+    "nlead": "next_steps",
+}
 
 # An unnumbered short line holding a section keyword (e.g. "存在问题与改进措施:").
 _KW_LINE_RE = re.compile(
@@ -228,6 +244,9 @@ _KW_LINE_RE = re.compile(
 # A table-of-contents line: dot leaders (or a run of dots) and a page number at the end.
 _TOC_LINE_RE = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|-{4,}|_{4,})[ \t]*\d{1,3}[ \t]*$")
 _TITLE_STOP_RE = re.compile(r"[。:;!?\n]|\d{1,2}、|\([一二三四五六七八九十\d]")
+# the first words of a body run into its heading: the school as subject, or 严格 + verb;
+# not after a character that binds them into the title (加强学校, 进校园, 对学校)
+_BODY_OPEN_RE = re.compile(r"(?<![的各全强在进对和与及到让促])(?:学校|我校|本校|全校|各校|严格)")
 _PARALLEL_RE = re.compile(r"([^\s、,。:;]{2,8})、([^\s、,。:;]+)")
 _COMMA_RE = re.compile(r"[,]")
 
@@ -287,6 +306,10 @@ def _title_end(folded: str, body_start: int, line_end: int, style: str = "cn") -
     hm = _HEAD_END_RE.search(window, 2, min(stop, SHORT_TITLE))
     if hm and stop - hm.end() > 3:
         return body_start + hm.end()
+    # …else where the body's subject starts ("精简会议和文件学校行政会由…")…
+    bm = _BODY_OPEN_RE.search(window, 6, min(stop, SHORT_TITLE + 4))
+    if bm and "," not in window[: bm.start()]:
+        return body_start + bm.start()
     if m is not None:
         return body_start + stop
     pm = _PARALLEL_RE.match(window)
@@ -334,6 +357,14 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
         st = m.start("t")
         if folded.rfind("\n", 0, st) + 1 not in numbered_lines:
             cands.append((st, "kw", 0, st))
+            numbered_lines.add(folded.rfind("\n", 0, st) + 1)
+    # a lead-in opens its line; a marker later in the line (its 一是 list) does not hide it
+    opened = {c[0] for c in cands}
+    for m in _LEAD_LINE_RE.finditer(folded):
+        style = m.lastgroup or "plead"
+        st = m.start(style)
+        if not opened.intersection(range(folded.rfind("\n", 0, st) + 1, st + 1)):
+            cands.append((st, style, 0, m.end(style)))
     cands.sort()
     # lists that need two items: keep a style's items only where a neighbour continues it
     for style in _PAIRED:
@@ -379,7 +410,7 @@ def _tree(text: str, folded: str, report: bool = True) -> list[tuple[Section, st
         line_end = folded.find("\n", body)
         if line_end < 0:
             line_end = n
-        if style in ("next", "lead", "leadw"):
+        if style in _UNNUMBERED_KIND:
             te = body
             kind = _UNNUMBERED_KIND[style]
         else:

@@ -1,0 +1,167 @@
+"""Rules added after the first blind texts (b01–b12), each stated on its own.
+
+Every case is a shape real reports take, written for the rule rather than copied from
+the blind texts: a PDF's hard wrap inside a figure, written-out decimals, counted words
+after a bound or an assignment, a quoted practice name, a frequency's period, figures
+left out after the people a report counts, a template's ellipsis items, lead-in
+paragraphs, run-in headings and a template site's anthology chrome.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from reports.analysis import analyze, fold
+from reports.analysis.numbers import find_numbers
+from reports.analysis.placeholders import find_gaps, find_placeholders
+from reports.analysis.residue import find_residue
+from reports.analysis.sections import find_headings
+
+
+def _nums(text: str) -> list[tuple]:
+    return [(q.text, q.value, q.unit) for q in find_numbers(text, fold(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a hard line break inside a figure: between the digits, before the unit, in the unit
+        ("书面作业时间控制在60分\n钟以内。", [("60分\n钟以内", 60.0, "分钟")]),
+        ("参与课后服务的学生共897\n人，参与率高。", [("897\n人", 897.0, "人")]),
+        ("全校共有在校学生1\n2名住校。", [("1\n2名", 12.0, "名")]),
+        ("校外人员6\r\n名参与服务。", [("6\r\n名", 6.0, "名")]),
+        ("百分之五十八点六的家长满意", [("百分之五十八点六", 58.6, "%")]),
+        ("学校有教学楼11栋、宿舍楼2幢", [("11栋", 11.0, "栋"), ("2幢", 2.0, "幢")]),
+        ("每天开展两个课时", [("两个课时", 2.0, "课时")]),
+        ("撰写心得共一万二千字", [("一万二千字", 12000.0, "字")]),
+        ("每位教师至少提交一份案例", [("一份", 1.0, "份")]),
+        ("明确一名副校长具体负责", [("一名", 1.0, "名")]),
+        ("仅有一块操场", [("一块", 1.0, "块")]),
+        ("每月收集整理一次教师意见", [("一次", 1.0, "次")]),
+        ("行政会由每周一次调整为每两周一次", [("一次", 1.0, "次"), ("一次", 1.0, "次")]),
+    ],
+)
+def test_figures_the_first_blind_texts_missed(text: str, expected: list[tuple]) -> None:
+    assert _nums(text) == expected
+
+
+def test_a_quoted_practice_name_is_no_figure_but_the_count_after_it_is() -> None:
+    text = "推行\u201c综合查一次\u201d，同一时段只查一次。"
+    found = find_numbers(text, fold(text))
+    assert [(q.text, q.start) for q in found] == [("一次", text.rindex("一次"))]
+
+
+@pytest.mark.parametrize("text", ["一名教师反映作业偏多。", "第一学期末\n2023年度考核"])
+def test_articles_and_a_date_after_a_line_break_are_no_figures(text: str) -> None:
+    assert _nums(text) == []
+
+
+def _gaps(text: str) -> list[str]:
+    return [g.text for g in find_gaps(text, fold(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("课后服务参与学生人，参与率达到%。", ["生人", "到%"]),
+        ("本学期开展家访户，家长满意。", ["访户"]),
+        ("检查学生作业本本，及时反馈。", ["本本"]),
+        ("参训教师名，覆盖全体。", ["师名"]),
+    ],
+)
+def test_figures_left_out_are_gaps(text: str, expected: list[str]) -> None:
+    assert _gaps(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全校共形成作业设计范例230余份。",
+        "学校坚持立德树人，教书育人，全员育人。",
+        "关心留守儿童、农户、贫困户，入户走访。",
+        "落实以人为本，立足校本，回归课本。",
+        "有100%的家长满意。",
+    ],
+)
+def test_words_and_approximations_are_no_gaps(text: str) -> None:
+    assert _gaps(text) == []
+
+
+def test_a_bare_percent_after_a_word_is_a_gap_not_a_masked_figure() -> None:
+    a = analyze("家长满意度达%，课后服务参与率 %。")
+    assert [g.text for g in a.gaps] == ["达%"]
+    assert [q.text for q in a.numbers if q.masked] == ["%"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("根据《通知》（×教发〔202x〕×号）要求", ["×", "202x", "×"]),
+        ("下一步，学校将做好以下工作：一是……；二是……。", ["……", "……"]),
+        ("主要措施：……\n", ["……"]),
+    ],
+)
+def test_template_items_left_as_ellipses_are_blanks(text: str, expected: list[str]) -> None:
+    assert [p.text for p in find_placeholders(text, fold(text))] == expected
+
+
+def test_an_ellipsis_inside_a_sentence_is_not_a_blank() -> None:
+    text = "为深入贯彻……重要指示精神，学校开展了专项自查。"
+    assert find_placeholders(text, fold(text)) == []
+
+
+def _heads(text: str) -> list[tuple[str, str]]:
+    return [(h.title[:8], h.kind) for h in find_headings(text)]
+
+
+def test_ellipsis_items_are_not_headings_but_yao_lists_are() -> None:
+    text = "今后，学校将做好以下工作：一是……；二是……。"
+    assert all(not t.startswith(("一是", "二是")) for t, _ in _heads(text))
+    speech = (
+        "同志们：\n一要抓好校舍安全，排查隐患。\n二要抓好交通安全，落实接送。\n统一要求，狠抓落实。"
+    )
+    titles = [t for t, _ in _heads(speech)]
+    assert titles[:2] == ["一要抓好校舍安全", "二要抓好交通安全"]
+    assert not any(t.startswith("统一") for t in titles)
+
+
+def test_lead_in_paragraphs_open_the_problems_and_the_next_steps() -> None:
+    text = (
+        "一、主要做法\n学校落实作业公示制度，及时发现问题，立即整改。\n"
+        "当然，我们的工作也还存在一些不足：一是师资不足；二是场地狭小。\n"
+        "针对上述问题，学校将采取以下措施：第一，引进教师；第二，改造场地。\n"
+    )
+    heads = find_headings(text)
+    kinds = [(h.title[:4], h.kind) for h in heads]
+    assert ("当然，我", "problems") in kinds
+    assert ("针对上述", "next_steps") in kinds
+    assert [h.kind for h in heads if h.title.startswith(("一是", "二是"))] == ["problems"] * 2
+    assert [h.kind for h in heads if h.title.startswith(("第一", "第二"))] == ["next_steps"] * 2
+    # "及时发现问题" inside a measure opens nothing
+    assert not any("发现问题" in h.title for h in heads)
+
+
+def test_a_run_in_title_ends_where_the_body_starts() -> None:
+    text = (
+        "一、精简会议和文件学校行政会由每周一次调整为每两周一次，全体会议每月一次。\n"
+        "二、保障教师休息权利严格控制教师在校时间，不安排无关事务。\n"
+        "三、进一步加强学校管理制度建设\n"
+    )
+    assert [h.title for h in find_headings(text)] == [
+        "一、精简会议和文件",
+        "二、保障教师休息权利",
+        "三、进一步加强学校管理制度建设",
+    ]
+
+
+def test_anthology_chrome_and_related_lists_are_residue_but_a_signature_is_not() -> None:
+    text = (
+        "新河小学\n篇一：双减工作自查报告\n我校认真落实双减政策，成效明显。\n"
+        "新河小学\n相关推荐：\n学校作业管理自查报告\n课后服务工作总结3篇\n"
+    )
+    residue = [r.text for r in find_residue(text, fold(text))]
+    assert "篇一：双减工作自查报告" in residue
+    assert any("课后服务工作总结3篇" in r for r in residue)
+    assert any("学校作业管理自查报告" in r for r in residue)
+    assert not any("新河小学" in r for r in residue)
+    assert not any("3篇" in q.text for q in analyze(text).numbers)
