@@ -13,7 +13,8 @@ so an empty list means "there is none here" and every finding is then false):
   overview / work_done / problems / next_steps / other; ``title``, when given, must be
   the reported title exactly.
 * ``figures``: ``{"at", "value", "unit", "value_max"?}`` — found when an unmasked
-  quantity overlapping ``at`` has that value (and upper end) and unit; an unmasked
+  quantity overlapping ``at`` has that value (and upper end) and unit (or the same amount
+  in a scaled unit: 1268.5 万元 = 12685000 元); an unmasked
   quantity overlapping no labelled figure is a false figure.
 * ``masks`` / ``gaps``: the blank as written — found when a placeholder (or masked
   quantity) / a gap overlaps it; any other finding is false.
@@ -57,6 +58,21 @@ class Tally:
     extra_total: int = 0  # headings: labels with a title
     titles_ok: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+#: written units that are another unit times a factor (the engine keeps 万元 as written)
+SCALED_UNITS = {"万元": (10_000.0, "元"), "亿元": (100_000_000.0, "元")}
+
+
+def same_amount(value: float, unit: str, want: float, want_unit: str) -> bool:
+    """Whether ``value unit`` is the labelled amount: 1268.5 万元 is 12,685,000 元."""
+    if unit != want_unit:
+        factor, base = SCALED_UNITS.get(unit, (1.0, unit))
+        want_factor, want_base = SCALED_UNITS.get(want_unit, (1.0, want_unit))
+        if base != want_base:
+            return False
+        value, want = value * factor, want * want_factor
+    return abs(value - want) < 1e-6 * max(1.0, abs(want))
 
 
 def load_text(meta: dict[str, Any], path: Path) -> str | None:
@@ -148,11 +164,13 @@ def evaluate(only: set[str] | None, verbose: bool) -> dict[str, Tally]:
                 ok = any(
                     overlaps((q.start, q.end), (start, end))
                     and q.value is not None
-                    and abs(q.value - lab["value"]) < 1e-6
-                    and q.unit == lab["unit"]
+                    and same_amount(q.value, q.unit, lab["value"], lab["unit"])
                     and (
                         lab.get("value_max") is None
-                        or (q.value_max is not None and abs(q.value_max - lab["value_max"]) < 1e-6)
+                        or (
+                            q.value_max is not None
+                            and same_amount(q.value_max, q.unit, lab["value_max"], lab["unit"])
+                        )
                     )
                     for q in real
                 )

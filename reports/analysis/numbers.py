@@ -63,7 +63,7 @@ _UNITS = sorted(
         "个百分点 百分点 个工作日 工作日 个小时 小时 个月 个学期 学期 分钟 秒钟 课时 学时 节课 节 "
         "人次 台次 车次 次 万元 亿元 元 万人 人 名 位 所 个 天 周 份 项 件 篇 条 家 起 户 场 期 门 "
         "本 套 张 批 类 种 岁 年 米 公里 平方公里 平方米 公顷 亩 页 支 班 册 轮 层 组 处 "
-        "座 栋 幢 辆 台 块 字 分 间 部门 部"
+        "座 栋 幢 辆 台 块 字 分 间 部门 部 千克 公斤 克 吨 盏 箱 瓶 袋 桶 株 棵"
     ).split(),
     key=len,
     reverse=True,
@@ -409,6 +409,10 @@ _DIGIT_UNITS = sorted({u[0] for u in _UNITS} | {"%"})
 # A hard line break inside a figure: between digits followed by a unit, between a number
 # and its unit, or inside a unit of two or more characters after a number.
 _AFTER_DIGIT_BREAK_RE = re.compile(r"\d*[" + "".join(map(re.escape, _DIGIT_UNITS)) + "]")
+_CN_NUMERAL_CHARS = frozenset("零〇一二两三四五六七八九十百千万")
+_AFTER_NUMERAL_BREAK_RE = re.compile(
+    "[零〇一二两三四五六七八九十百千]{1,6}[" + "".join(map(re.escape, _DIGIT_UNITS)) + "]"
+)
 _UNIT_TAILS: dict[str, tuple[str, ...]] = {}
 for _u in _UNITS:
     for _i in range(1, len(_u)):
@@ -430,6 +434,8 @@ def _soft_breaks(folded: str) -> list[int]:
 def _splits_figure(folded: str, at: int, nxt: int) -> bool:
     if "0" <= folded[at - 1] <= "9":
         return _AFTER_DIGIT_BREAK_RE.match(folded, nxt) is not None
+    if folded[at - 1] in "十百千万" and folded[at - 2 : at - 1] in _CN_NUMERAL_CHARS:
+        return _AFTER_NUMERAL_BREAK_RE.match(folded, nxt) is not None  # 二百\n一十五份
     for k in (1, 2, 3):
         head = folded[at - k : at]
         tails = _UNIT_TAILS.get(head)
@@ -489,6 +495,8 @@ def _plain_quantity(m: re.Match[str], text: str, folded: str) -> Quantity | None
     is_cn = not a[0].isdigit()
     if unit in _TIME_ONLY_UNITS or (s and folded[s - 1] == "届"):
         return None  # time phrases; sessions (九届十二次全会)
+    if unit == "周" and folded[e : e + 1] == "年":
+        return None  # 建党102周年: an anniversary
     if s and folded[s - 1] == "每" and unit in _PERIOD_UNITS and _COUNT_NEXT_RE.match(folded, e):
         return None  # "每两周一次": the period of a frequency; the count after it is the figure
     if is_cn and not _chinese_numeral_counts(a, unit, folded, s, e):
@@ -538,8 +546,8 @@ def _chinese_numeral_counts(a: str, unit: str, folded: str, s: int, e: int) -> b
     if a == "一" and unit not in _ONE_UNITS:
         # mostly an article (一名教师说); a count after a bound or an assignment
         # (至少提交一份, 仅有一块, 明确一名副校长)
-        if folded[max(0, s - 3) : s].endswith(_ONE_COUNTS):
-            return True
+        if folded[max(0, s - 3) : s].endswith(_ONE_COUNTS) or folded[e : e + 1] in _CLAUSE_END:
+            return True  # ... or a count standing at the end of its clause (教学楼一栋，)
         return _before_comparison(folded, s)[0] in ("lower_bound", "upper_bound")
     return True
 

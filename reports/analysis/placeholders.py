@@ -10,6 +10,8 @@ Found (on the folded text, see :mod:`.text`):
 * ``_`` runs: three or more anywhere, shorter runs when they stand in for a word
   (``20_年``, ``推动_和``) but not inside identifiers (``file_name``);
 * ``【】``, ``{}``, empty ``()``;
+* ``○○`` / ``□□`` (two or more), ``【上级文件名称】``-style brackets naming what to fill in,
+  ``（此处填写…）`` / ``（请填写…）`` instructions;
 * label lines left empty: ``组长:`` / ``负责人：`` / ``联系电话：`` with nothing after the colon.
 
 * a single ``x``/``X``/``×`` standing for a place name (``x县``, ``x市``, ``x区``, ``x教``),
@@ -27,6 +29,8 @@ Gaps (缺数字, :func:`find_gaps`): a measure word whose number was left out �
 * or after a noun and right before punctuation: "发放调查问卷份，"; "开展家访户，" and
   "检查学生作业本本，" (户 after 访 only: 农户, 贫困户 are words), and 人/名 after the
   people a report counts: "参与学生人，";
+* 人/天 after 共/共有/累计/合计 ("全校学生共人", "累计天"), a measure word after 的 at
+  the end of a clause ("由原来的类，"), 个 at the end of a clause ("摊派事项个，");
 * a ``%`` right after a word: "参与率达到%" (a ``%`` after a blank is a masked figure,
   :mod:`.numbers`).
 
@@ -55,7 +59,7 @@ _SPACED_LABEL = r"(?:[\u4e00-\u9fff][ \t\u3000]*){1,4}[\u4e00-\u9fff]"
 _PH_RE = re.compile(
     r"""
     # fast reject: a blank starts with one of these characters (label lines: at a line start)
-    (?=[2xX×*_【{(某….。])
+    (?=[2xX×*_【{(某….。○□])
     (?:
       (?<![A-Za-z0-9+])(?:20)?[xX]{2,}(?![A-Za-z])
     | (?:20)?×{2,}
@@ -65,7 +69,9 @@ _PH_RE = re.compile(
     | (?<![A-Za-z0-9+.])20\d?[xX×](?![A-Za-z])
     | (?<![A-Za-z0-9+.\-])[xX×](?=[县市区镇乡村省州校教局号])
     | (?:(?<=[一二三四五六七八九十]是)|(?<=[:)、]))(?:…{2,}|\.{3,}|。{3,})(?=[ \t]*(?:[;。,\n]|$))
-    | 某{2,}
+    | 某{2,} | [○□]{2,}
+    | 【[^】\n]{0,12}(?:名称|填写|姓名|日期|时间|单位|内容|数字|文号)[^】\n]{0,6}】
+    | \((?:此处|请在此处?|请)?填写[^)\n]{0,30}\)
     | \*+(?:\.\*+)?
     | (?<![A-Za-z0-9_])(?:20)?_+(?![A-Za-z0-9_])
     | _{3,}
@@ -144,16 +150,20 @@ _GAP_RE = re.compile(
     # fast reject: the first characters of the triggers and of the measure words
     r"(?=[了共累合总"
     + "".join(sorted({v[0] for v in _GAP_VERBS.split("|")}))
-    + r"份次项条篇户人名本%])"
+    + r"份次项条篇户人名本%个天类的])"
     rf"(?:(?P<trig>了|共有|共计|累计|合计|总计|共|{_GAP_VERBS})(?P<m>[{_GAP_MEASURES}])"
-    rf"|(?<=[\u4e00-\u9fff])(?P<m2>[份次项条篇])(?=[,;。、:!?])"
+    rf"|(?<=[\u4e00-\u9fff])(?P<m2>[份次项条篇个])(?=[,;。、:!?])"
     rf"|(?<={_COUNTED})(?P<m3>[人名])(?=[,;。、:!?])"
-    r"|(?P<m4>(?<=本)本|(?<=访)户)(?=[,;。、:!?])"
+    r"|(?P<m4>(?<=本)本|(?<=[访庭])户)(?=[,;。、:!?])"
+    r"|(?:(?<=共有|共计|累计|合计|总计)(?P<m6>[人天])|(?<=[^公总]共)(?P<m8>人))"
+    r"(?![才员民数次均口事生文力们格身类])"
+    r"|(?<=的)(?P<m7>[类项个次份条篇名])(?=[,;。、:!?])"
     r"|(?<=[\u4e00-\u9fff])(?P<m5>%))"
 )
 # characters before a measure word that make a word with it (每次, 各项, 专项, 层次 …)
 _GAP_WORD_BEFORE = frozenset(
     "每本此该多首这那历层名档依其再屡逐各单专事款选立强弱列人车班台家频架艘户航场批"
+    "整哪某真身股月年省成类"
 )
 # 名 after a verb is mostly "famous" (开展名教师评选); as a count it follows 了/共/共有
 _NAME_TRIGGERS = frozenset(("了", "共", "共有", "共计", "累计", "合计", "总计"))

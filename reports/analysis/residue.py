@@ -7,7 +7,8 @@ A marker (``由会员分享``, ``请在…搜索``, ``下面是小编为大家�
 line when the line is short (≤ 150 characters, the usual case: site chrome sits on its own
 line) and otherwise the sentence holding the marker.  Overlapping spans are merged.
 
-Also site chrome of paywalled template sites: ``登录后查看全文``, ``VIP下载``, ``开通VIP``,
+Also site chrome of paywalled template sites: ``(完整版)`` / ``(word可编辑)`` page titles,
+``扫码关注``, ``获取更多范文``, ``登录后查看全文``, ``VIP下载``, ``开通VIP``,
 ``还剩2页未读，继续阅读``, ``立即下载``, ``收藏 举报``, ``共5页`` / ``当前第1页`` / ``下一页``,
 ``上一篇：`` / ``下一篇：``, ``篇一：`` (an anthology's item), the titles listed under
 ``相关推荐：``, ``【打印本页】``, breadcrumbs (``首页 > …``), ``浏览：1523次``, a
@@ -37,7 +38,8 @@ _ANYWHERE = r"""
     | 时间[ \t]*:[ \t]*(?:19|20)\d{2}-\d{1,2}-\d{1,2} | 作者[ \t]*:[^\n]{1,20}?(?:时间|\d{4}-)
     | 免费下载 | 下载到电脑 | 方便收藏和打印 | word文档下载 | 下载word
     | 点击[^\n。]{0,12}?(?:查看|下载|阅读|进入)
-    | 全文完整 | 全文阅读 | 完整版下载 | 复制链接 | 收藏本文
+    | 全文完整 | 全文阅读 | 完整版下载 | 复制链接 | 收藏本文 | [(\[]完整版[)\]]
+    | [(\[](?:word|Word|WORD)?可编辑[)\]] | 扫码关注 | 获取更多范文
     | 如果你对[^\n。]{0,20}?感到 | 不妨看看以下 | 或许会有所启发 | 以下是[^\n。]{0,20}?整理的
     | https?://\S+ | www\.[A-Za-z0-9.-]+
     | 登录后[^\n。]{0,6}?(?:查看|阅读|下载) | (?:查看|展开|阅读)全文 | 继续阅读 | 还剩\d+页
@@ -64,7 +66,7 @@ _LINE = r"""
 """
 _FIRST_CHARS = (
     "由会请搜下小供欢相猜热推延精通范([\\d本文来海中时作免方w点全完复收如不或以hw"
-    "登查展阅继还V开立分打关当共第浏版侵道百原豆"
+    "登查展阅继还V开立分打关当共第浏版侵道百原豆扫获"
 )
 _MARKERS = re.compile(
     rf"(?=[{_FIRST_CHARS}])(?:{_ANYWHERE})|^(?:{_LINE})",

@@ -2,11 +2,18 @@
 
 Decisions:
 
-* Heading markers (styles): ``第一部分``; ``一、``; ``第一,`` / ``第一、``; ``（一）`` or ASCII
-  ``(一)``; ``1、`` / ``1.`` / ``1. `` / ``1。``; ``(1)``; ``一是`` / ``二是``; plus three kinds of
-  unnumbered heading: a short line holding a section keyword (``存在问题与改进措施：``), a
-  paragraph or sentence opening with ``下一步，`` / ``今后，`` (next steps), and a sentence
-  opening with ``存在的问题：`` / ``主要做法如下：`` (a lead-in naming its part).
+* Heading markers (styles): ``第一部分``; ``一、`` (and ``一 基本数据``: a numeral and a space
+  heading a short line); ``第一,`` / ``第一、``; ``（一）`` or ASCII ``(一)``; ``1、`` / ``1.`` /
+  ``1. `` / ``1。``; ``(1)``; ``①``; ``一是`` / ``二是`` and a speech's ``一要`` / ``二要``; plus
+  unnumbered headings: a short line holding a section keyword (``存在问题与改进措施：``), a
+  paragraph or sentence opening with ``下一步，`` / ``今后，`` (next steps), a sentence
+  opening with ``存在的问题：`` / ``主要做法如下：`` (a lead-in naming its part), a paragraph
+  opening on its part (``当然，我们的工作也还存在一些不足：`` → problems, ``针对上述问题，``
+  → next steps), and bare title lines (``作业管理``) standing between a blank line and
+  their body, when a text has two or more of them.
+* Not structure: a table of contents — dot-leader lines, and short title-only lines of
+  one style, one after another, that stand again later in the text; an ``一是……`` item
+  left as an ellipsis (it still pairs its list); a template's ``（此处填写…）`` line.
 * Where a marker counts: ``一、`` and ``（一）``-style markers at the start of a line or
   right after ``。；：！？`` (real reports paste several headings into one paragraph);
   ``（一）`` and ``第二,`` also run in with no punctuation before them ("…全覆盖(二)作业",
@@ -34,7 +41,9 @@ Decisions:
   there; a heading run into its body ends after its last section keyword
   (``四、整改建议进一步加强…`` → ``四、整改建议``), else after a heading word such as
   ``情况`` / ``做法`` (``一、课后服务情况本学期…`` → ``一、课后服务情况``), else after two
-  parallel phrases (``健全组织、明确职责``), else at the first comma, at most 30 characters.
+  where a body run in without punctuation starts with its subject (``精简会议和文件学校行政会
+  由…`` → ``精简会议和文件``), else after two parallel phrases (``健全组织、明确职责``), else
+  at the first comma, at most 30 characters.
 * :func:`find_headings` returns the whole tree; :func:`find_sections` the structure a
   reviewer sees: the two top levels of Chinese-numbered and unnumbered headings (Arabic
   ``1、`` items only when the text has no such headings and the line looks like a heading).
@@ -108,7 +117,7 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
         "薄弱环节",
         "差距",
     ),
-    "overview": ("基本情况", "总体情况", "学校概况", "概况", "基本概况", "工作概况"),
+    "overview": ("基本情况", "总体情况", "学校概况", "概况", "基本概况", "工作概况", "基本数据"),
     "work_done": (
         # measures taken
         "工作措施",
@@ -138,6 +147,8 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
         "取得的成绩",
         "主要成绩",
         "工作成果",
+        # a speech's or summary's look back at the year: 回顾一年来的工作, 工作回顾
+        "回顾",
     ),
 }
 _KW_TO_KIND = {w: k for k, ws in _KIND_WORDS.items() for w in ws}
@@ -164,19 +175,20 @@ _AFTER_PUNCT = r"(?:^|(?<=[。;:!?])|(?<=[。;:!?][ \t]))[ \t]*"
 _HEAD_RE = re.compile(
     rf"""
     # fast reject: every alternative starts with one of these characters
-    (?=[ \t\d第({_CN}下今存主问具])
+    (?=[ \t\d第({_CN}下今存主问具①-⑳])
     (?:
     (?P<pre>{_AFTER_PUNCT}(?:\d{{1,3}}[、.][ \t]*)?)
     (?:
         (?P<part>第(?P<part_n>[{_CN}]{{1,3}})部分)
-      | (?P<cn>(?P<cn_n>[{_CN}]{{1,3}})、){_GRADE_AFTER}
+      | (?P<cn>(?P<cn_n>[{_CN}]{{1,3}})(?:、|(?<=^[{_CN}])[ \t]+(?=[\u4e00-\u9fff]))){_GRADE_AFTER}
     )
     | (?P<di>(?<![次名位])第(?P<di_n>[{_CN}]{{1,2}})[、,.:](?![{_CN}\d]))
     | (?P<pcn>\((?P<pcn_n>[{_CN}]{{1,3}})\))
     | (?P<pre3>^[ \t]*)(?P<ar>(?P<ar_n>\d{{1,2}})(?:[、]|\.(?!\d)|。(?=\S)))(?!\d)
     | (?P<pre4>{_AFTER_PUNCT})(?P<par>\((?P<par_n>\d{{1,2}})\))
+    | (?P<pre9>{_AFTER_PUNCT})(?P<circ>(?P<circ_n>[①-⑳]))
     | (?P<pre5>(?:^|(?<=[。;:!?,]))[ \t]*)(?P<shi>(?P<shi_n>[{_CN}])[是要])
-      (?![的否不素求]|[ \t]*(?:…|\.{{3}}|。{{3}}))
+      (?![的否不素求])
     | (?P<pre6>(?:^|(?<=[。!?]))[ \t]*)(?P<next>下一步|下步|下一阶段|下阶段|今后)
       (?=[ \t]*,|[ \t]*[我将本全各学要])
     | (?P<pre7>(?:^|(?<=[。!?]))[ \t]*)
@@ -187,7 +199,7 @@ _HEAD_RE = re.compile(
     """,
     re.MULTILINE | re.VERBOSE,
 )
-_STYLES = ("part", "cn", "di", "pcn", "ar", "par", "shi", "next", "lead", "leadw")
+_STYLES = ("part", "cn", "di", "pcn", "ar", "par", "circ", "shi", "next", "lead", "leadw")
 # A paragraph opening on its part without a heading: "当然，我们的工作也还存在一些不足：",
 # "自查中我们也发现了一些问题。" (problems: a quantifier makes it a lead-in, not the
 # "发现问题，立即整改" of a measure); "针对上述问题，学校将…" (next steps).
@@ -202,9 +214,11 @@ _RESUMING = frozenset(("part", "cn"))
 #: styles that need at least two items to be a list
 _PAIRED = frozenset(("shi", "di"))
 #: unnumbered headings: level 1, no sequence
-_UNNUMBERED = frozenset(("kw", "next", "lead", "leadw", "plead", "nlead"))
+_UNNUMBERED = frozenset(("kw", "bare", "next", "lead", "leadw", "plead", "nlead"))
 #: styles of the structure a reviewer sees (find_sections)
-_MAJOR = frozenset(("part", "cn", "di", "pcn", "kw", "next", "lead", "leadw", "plead", "nlead"))
+_MAJOR = frozenset(
+    ("part", "cn", "di", "pcn", "kw", "bare", "next", "lead", "leadw", "plead", "nlead")
+)
 _UNNUMBERED_KIND = {
     "next": "next_steps",
     "lead": "problems",
@@ -241,12 +255,22 @@ _KW_LINE_RE = re.compile(
     + r")[^\n。!?,]{0,10}?)[ \t]*[:]?[ \t]*$",
     re.MULTILINE,
 )
+#: a contents entry is a title alone on its line
+CONTENTS_LINE = 24
+_SENTENCE_PUNCT_RE = re.compile(r"[,。;!?]")
+_BARE_LINE_RE = re.compile(
+    r"^[ \t]*(?P<t>[\u4e00-\u9fff]{2,12}(?:[与和及、][\u4e00-\u9fff]{2,8})?)[ \t]*$", re.M
+)
+_FILL_IN_RE = re.compile(r"此处填写|请填写|此处填")
+_ELLIPSIS_RE = re.compile(r"[ \t]*(?:…|\.{3}|。{3})")
 # A table-of-contents line: dot leaders (or a run of dots) and a page number at the end.
 _TOC_LINE_RE = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|-{4,}|_{4,})[ \t]*\d{1,3}[ \t]*$")
 _TITLE_STOP_RE = re.compile(r"[。:;!?\n]|\d{1,2}、|\([一二三四五六七八九十\d]")
 # the first words of a body run into its heading: the school as subject, or 严格 + verb;
 # not after a character that binds them into the title (加强学校, 进校园, 对学校)
-_BODY_OPEN_RE = re.compile(r"(?<![的各全强在进对和与及到让促])(?:学校|我校|本校|全校|各校|严格)")
+_BODY_OPEN_RE = re.compile(
+    r"(?<![的各全强在进对和与及到让促行要])(?:学校|我校|本校|全校|各校|严格)(?![教和与的及])"
+)
 _PARALLEL_RE = re.compile(r"([^\s、,。:;]{2,8})、([^\s、,。:;]+)")
 _COMMA_RE = re.compile(r"[,]")
 
@@ -325,6 +349,8 @@ def _title_end(folded: str, body_start: int, line_end: int, style: str = "cn") -
 def _number(style: str, raw: str) -> int:
     if style in ("ar", "par"):
         return int(raw)
+    if style == "circ":
+        return ord(raw) - ord("①") + 1
     if len(raw) == 1:
         return _CN_VAL.get(raw, 0)
     if raw[0] == "十":
@@ -350,11 +376,20 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
         if _TOC_LINE_RE.search(folded, start, le if le >= 0 else len(folded)):
             toc_lines.add(ls)
             continue
+        if (
+            style == "cn"
+            and folded[body - 1] in " \t"
+            and (le if le >= 0 else len(folded)) - start > 25
+        ):
+            continue  # "一 基本数据": a numeral and a space head a short line only
         n = 0 if style in _UNNUMBERED else _number(style, m.group(style + "_n"))
         cands.append((start, style, n, body))
+    cands = _without_contents(folded, cands)
     numbered_lines = {folded.rfind("\n", 0, c[0]) + 1 for c in cands} | toc_lines
     for m in _KW_LINE_RE.finditer(folded):
         st = m.start("t")
+        if _FILL_IN_RE.search(m.group("t")):
+            continue  # "（此处填写下一步工作措施）": a template's instruction
         if folded.rfind("\n", 0, st) + 1 not in numbered_lines:
             cands.append((st, "kw", 0, st))
             numbered_lines.add(folded.rfind("\n", 0, st) + 1)
@@ -365,6 +400,7 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
         st = m.start(style)
         if not opened.intersection(range(folded.rfind("\n", 0, st) + 1, st + 1)):
             cands.append((st, style, 0, m.end(style)))
+    cands += _bare_lines(folded, numbered_lines)
     cands.sort()
     # lists that need two items: keep a style's items only where a neighbour continues it
     for style in _PAIRED:
@@ -374,7 +410,64 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
             if b[2] == a[2] + 1:
                 keep.update((a[0], b[0]))
         cands = [c for c in cands if c[1] != style or c[0] in keep]
-    return cands
+    # an item left as an ellipsis ("二是……") pairs its list but heads nothing
+    return [c for c in cands if c[1] != "shi" or not _ELLIPSIS_RE.match(folded, c[3])]
+
+
+def _without_contents(folded: str, cands: list[tuple[int, str, int, int]]) -> list:
+    """Without the entries of a table of contents: short title-only lines of one style,
+    one after another, each standing again word for word later in the text (the heading
+    it lists). An anthology's second copy of a report keeps its headings: its lines
+    have bodies between them."""
+    style_at: dict[int, str] = {}
+    seen: dict[str, list[int]] = {}
+    for c in cands:
+        ls = folded.rfind("\n", 0, c[0]) + 1
+        le = folded.find("\n", c[0])
+        line = folded[ls : le if le >= 0 else len(folded)].strip()
+        if ls in style_at or len(line) > CONTENTS_LINE or _SENTENCE_PUNCT_RE.search(line):
+            style_at.setdefault(ls, "")
+            continue
+        style_at[ls] = c[1]
+        seen.setdefault(line, []).append(ls)
+    listed = {
+        ls
+        for starts in seen.values()
+        for ls in starts[:-1]
+        if _neighbour_style(folded, ls, style_at) == style_at[ls]
+    }
+    return [c for c in cands if folded.rfind("\n", 0, c[0]) + 1 not in listed]
+
+
+def _neighbour_style(folded: str, ls: int, style_at: dict[int, str]) -> str | None:
+    """The style of a title-only heading line right before or after the line at ``ls``
+    (blank lines aside), if either is one with the same style as it."""
+    before = folded[:ls].rstrip()
+    prev_start = before.rfind("\n") + 1 if before else -1
+    le = folded.find("\n", ls)
+    rest = folded[le + 1 :] if le >= 0 else ""
+    next_start = le + 1 + len(rest) - len(rest.lstrip()) if le >= 0 else -1
+    for at in (prev_start, next_start):
+        if at >= 0 and style_at.get(at) == style_at[ls]:
+            return style_at[ls]
+    return None
+
+
+def _bare_lines(folded: str, taken: set[int]) -> list[tuple[int, str, int, int]]:
+    """Headings that are bare short lines ("作业管理") between blank lines and their body;
+    only when a text has at least two of them, and never its first line (the title)."""
+    first = len(folded) - len(folded.lstrip())
+    out = []
+    for m in _BARE_LINE_RE.finditer(folded):
+        ls = m.start()
+        prev_line = folded[folded.rfind("\n", 0, max(0, ls - 1)) + 1 : ls]
+        if ls <= first or ls in taken or prev_line.strip():
+            continue  # the title, a numbered line, or a line that does not follow a blank
+        nxt = folded.find("\n", m.end() + 1)
+        body = folded[m.end() + 1 : nxt if nxt >= 0 else len(folded)]
+        if len(body.strip()) >= 40:
+            out.append((m.start("t"), "bare", 0, m.start("t")))
+    return out if len(out) >= 2 else []
 
 
 def _tree(text: str, folded: str, report: bool = True) -> list[tuple[Section, str]]:

@@ -7,8 +7,12 @@ as any other domain in it, off topic when another domain weighs more (at least
 figures). ``score`` = on / (on + off) and the off-topic paragraphs are named
 (``off_paragraphs``), so a speech that is half about 均衡发展 shows ~40 % and the
 reviewer sees which paragraphs are not about the task. ``off_topic`` is ``score <
-OFF_TOPIC_SHARE``. A text with no domain word at all falls back to the whole-text rule
-below (score 0: off topic).
+OFF_TOPIC_SHARE``. Long paragraphs (``SILENT_PARAGRAPH`` characters or more) that name no
+domain at all are prose about something the lexicons do not know (a party lecture, a
+festival speech); when they outnumber the paragraphs that name a domain, the surplus
+counts against the preset: ``score`` = on / (on + off + surplus), so a speech with one
+双减 sentence in six paragraphs is not "fully on topic". A text with no domain word at all
+falls back to the whole-text rule below (score 0: off topic).
 
 Lexicons: a weighted list per domain.  Besides the three campaign presets (``shuangjian``
 student burden, ``teacher`` teacher burden, ``grassroots`` grassroots burden) there are
@@ -39,6 +43,8 @@ __all__ = ["GENRES", "TopicScore", "detect_genre", "domain_weights", "score_topi
 PRESETS = ("shuangjian", "teacher", "grassroots")
 OFF_TOPIC_SHARE = 0.5
 MIN_OFF_EVIDENCE = 1.5
+#: a paragraph this long that names no domain at all is prose about something else
+SILENT_PARAGRAPH = 60
 #: off-topic paragraphs named at most (the count is in ``paragraphs_off``)
 NAMED_PARAGRAPHS = 10
 #: where each lexicon's words come from (the policy texts of each preset; the off-topic
@@ -288,7 +294,11 @@ def score_topic(
         for _a, _b, para_weights in paragraphs:
             for dom, v in para_weights.items():
                 weights[dom] += v
+    silent = 0
     for start, end, para_weights in paragraphs:
+        if not para_weights:
+            silent += end - start >= SILENT_PARAGRAPH
+            continue
         domain = _paragraph_domain(para_weights, topic)
         if domain == topic:
             on += 1
@@ -301,7 +311,7 @@ def score_topic(
     own = weights.get(topic, 0.0)
     whole = round(min(1.0, own / max(total, FLOOR)), 3) if total else 0.0
     if on + off:
-        score = round(on / (on + off), 3)
+        score = round(on / (on + off + max(0, silent - on - off)), 3)
         # with plenty of evidence, a text whose vocabulary as a whole is another domain's
         # is off topic even when a majority of its paragraphs touch the preset
         off_topic = score < OFF_TOPIC_SHARE or (total >= FLOOR and whole < OFF_TOPIC_BELOW)
@@ -326,7 +336,7 @@ def _paragraph_weights(folded: str) -> list[tuple[int, int, dict[str, float]]]:
             continue
         for dom, v in _KW_WEIGHTS[m.group()].items():
             weights[i][dom] = weights[i].get(dom, 0.0) + v
-    return [(a, b, w) for (a, b), w in zip(spans, weights, strict=True) if w]
+    return [(a, b, w) for (a, b), w in zip(spans, weights, strict=True)]
 
 
 def _paragraph_domain(weights: dict[str, float], topic: str) -> str | None:

@@ -165,3 +165,116 @@ def test_anthology_chrome_and_related_lists_are_residue_but_a_signature_is_not()
     assert any("学校作业管理自查报告" in r for r in residue)
     assert not any("新河小学" in r for r in residue)
     assert not any("3篇" in q.text for q in analyze(text).numbers)
+
+
+# --- rules added after the second blind texts (b13–b24) ---
+
+
+def test_a_contents_list_is_not_structure_but_an_anthologys_repeated_report_is() -> None:
+    contents = "目录\n一、学校概况\n二、主要举措\n三、存在的不足\n\n"
+    body = (
+        "一、学校概况\n我校现有学生900人。\n二、主要举措\n严控作业总量。\n"
+        "三、存在的不足\n师资不足。\n"
+    )
+    heads = find_headings(contents + body)
+    assert [h.start for h in heads] == [
+        len(contents) + body.index(t) for t in ("一、学校概况", "二、主要举措", "三、存在的不足")
+    ]
+    # the same report twice (a template site's anthology): both copies keep their headings
+    assert len(find_headings(body + "\n" + body)) == 6
+
+
+def test_bare_title_lines_between_blank_lines_are_headings() -> None:
+    para = "学校严格落实作业总量控制要求，各学科作业由备课组统一设计，实行公示制度，效果明显。"
+    text = f"某某中学自查报告\n\n学校概况\n{para}\n\n作业管理\n{para}\n\n改进措施\n{para}\n"
+    assert [(h.title, h.kind) for h in find_headings(text)] == [
+        ("学校概况", "overview"),
+        ("作业管理", "work_done"),
+        ("改进措施", "next_steps"),
+    ]
+    # one short line alone is not a structure (a title, a signature)
+    assert find_headings(f"自查报告\n\n作业管理\n{para}\n") == []
+
+
+def test_circled_numbers_and_a_numeral_with_a_space_head_items() -> None:
+    text = "一 基本数据\n在校学生670人。\n二 落实情况\n①坚持作业公示。②开展课后服务。\n"
+    assert [(h.title[:6], h.level) for h in find_headings(text)] == [
+        ("一 基本数据", 1),
+        ("二 落实情况", 1),
+        ("①坚持作业公", 2),
+        ("②开展课后服", 2),
+    ]
+
+
+def test_a_look_back_at_the_years_work_is_work_done() -> None:
+    text = "一、回顾一年来党总支的工作\n一是组织建设不断加强。二是学习教育走深走实。\n"
+    assert {h.kind for h in find_headings(text)} == {"work_done"}
+
+
+def test_a_text_mostly_silent_on_every_domain_is_off_topic() -> None:
+    prose = (
+        "同志们，今天我们在这里隆重集会，回顾党的光辉历程，重温入党誓词，"
+        "坚定理想信念，砥砺初心使命，以实际行动迎接党的生日，推动各项事业取得新成绩。"
+    )
+    text = "\n".join([prose] * 5 + ["学校落实双减政策，减轻学生作业负担，课后服务全覆盖。"])
+    assert analyze(text).topic.off_topic
+    report = "\n".join(["学校落实双减政策，严控作业总量，课后服务全覆盖，减轻学生负担。"] * 5)
+    assert not analyze(report + "\n" + prose).topic.off_topic
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("学校有教学楼一栋，综合楼一栋。", [("一栋", 1.0, "栋"), ("一栋", 1.0, "栋")]),
+        ("共发放作业二百\n一十五份。", [("二百\n一十五份", 215.0, "份")]),
+        (
+            "每生每餐肉类不少于1\n25克，安装路灯8盏。",
+            [("1\n25克", 125.0, "克"), ("8盏", 8.0, "盏")],
+        ),
+        ("纪念建党102周年，开展活动3次。", [("3次", 3.0, "次")]),
+    ],
+)
+def test_figures_the_second_blind_texts_missed(text: str, expected: list[tuple]) -> None:
+    assert _nums(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("○○县第一中学根据【上级文件名称】要求", ["○○", "【上级文件名称】"]),
+        ("联系人：（此处填写学校联系人及联系电话）", ["(此处填写学校联系人及联系电话)"]),
+    ],
+)
+def test_more_template_blanks(text: str, expected: list[str]) -> None:
+    assert [fold(p.text) for p in find_placeholders(text, fold(text))] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全校学生共人，教职工共有人。", ["共人", "有人"]),
+        ("教师参加培训累计天。", ["计天"]),
+        ("本学期共拒绝不合理摊派事项个。", ["项个"]),
+        ("台账由原来的类，压减至12类。", ["的类"]),
+        ("走访困难家庭户，送去温暖。", ["庭户"]),
+    ],
+)
+def test_more_figures_left_out(text: str, expected: list[str]) -> None:
+    assert _gaps(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["合并同类项，一次采集。", "亮身份，树形象。", "整个，这个，某个。", "公共人才，共同体。"],
+)
+def test_more_words_that_are_no_gaps(text: str) -> None:
+    assert _gaps(text) == []
+
+
+def test_more_site_chrome_but_a_report_may_talk_about_official_accounts() -> None:
+    text = (
+        "双减工作自查报告(完整版)\n学校减少各类打卡、关注公众号、下载APP等任务。\n"
+        "扫码关注，获取更多范文\n"
+    )
+    residue = [r.text for r in find_residue(text, fold(text))]
+    assert residue == ["双减工作自查报告(完整版)", "扫码关注，获取更多范文"]
