@@ -21,7 +21,9 @@ so an empty list means "there is none here" and every finding is then false):
 * ``residue``: template-site chrome — the share of its characters that residue covers.
 * ``topic`` + ``on_topic``: the preset the text is scored under and the expected verdict.
 * ``blind``: true for texts written and labelled by someone who never read the engine's
-  code (``b*``, 2026-11-30); their table is printed on its own too.
+  code (``b01``–``b12`` 2026-11-30, ``b13``–``b24`` and ``b25``–``b36`` 2026-12-01, each set
+  measured once before the engine was tuned on it; RESULTS.md); their table is printed
+  on its own too.
 * ``holdout``: true for texts written after the engine was tuned (``h*``); their table is
   also printed on its own.
 
