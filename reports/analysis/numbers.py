@@ -123,9 +123,9 @@ _NUM_RE = re.compile(
     | (?P<maskwan>(?<=[为达计共])万元)
     | (?P<pct>百分之(?P<pctv>
         [零〇一二两三四五六七八九十百]{{1,6}}+(?:点[零〇一二三四五六七八九]{{1,4}}+)? | {_AR}))
-    | (?P<cheng>(?<![\d{_CNM}])[{_CNM}]成(?![绩员立为功果长效熟本型就不人分]))
+    | (?P<cheng>(?<![\d{_CNM}两])[{_CNM}两]成(?![绩员立为功果长效熟本型就不人分]))
     | (?P<num>
-        (?<![A-Za-z\d.{_CNC}])(?P<a>{_AR}|{_CN})(?P<mul>[万千亿](?![元]))?(?P<aa>余|多)?
+        (?<![\d.{_CNC}])(?!(?<=[A-Za-z])\d)(?P<a>{_AR}|{_CN})(?P<mul>[万千亿](?![元]))?(?P<aa>余|多)?
         (?:[ \t]*(?P<u1>%|{_UNIT_RE}))?
         (?:[ \t]*{_SEP}[ \t]*(?P<b>{_AR}|{_CN})(?P<mul2>[万千亿](?![元]))?(?P<ba>余|多)?)?
         [ \t]*(?P<unit>%|{_UNIT_RE})?
@@ -275,10 +275,12 @@ _AFTER_NOUN_RE = re.compile(r"[\u4e00-\u9fff]{1,8}")
 _AFTER_STOP_RE = re.compile(r"[的全均都参开已在中和与及共将被是有进从到达实占]")
 # A Chinese-numeral count of times (一次, 两次) is a quantity after a verb or a frequency
 # ("开展一次", "每学年组织两次"), not in "数据一次采集" or "一次性".
-_COUNT_BEFORE = frozenset("了展行办织开召测查过共仅少于多至有进加接受做搞")
+_COUNT_BEFORE = frozenset("了展行办织开召测查过共仅少于多至有进加接受做搞排")
 _CN_NUMS = frozenset("一二两三四五六七八九十")
 #: ...or at the end of its clause ("召开家长会两次。", "每月会商一次，")
 _CLAUSE_END = frozenset(",;。!?、\n")
+#: units written with the classifier 个: the same unit ("一个小时" is 1 小时)
+_UNIT_ALIASES = {"个小时": "小时", "个学期": "学期", "个工作日": "工作日"}
 #: words after which 一 + any measure word is a count, not an article
 _ONE_COUNTS = (
     "至少",
@@ -408,7 +410,9 @@ def find_numbers(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ())
 _DIGIT_UNITS = sorted({u[0] for u in _UNITS} | {"%"})
 # A hard line break inside a figure: between digits followed by a unit, between a number
 # and its unit, or inside a unit of two or more characters after a number.
-_AFTER_DIGIT_BREAK_RE = re.compile(r"\d*[" + "".join(map(re.escape, _DIGIT_UNITS)) + "]")
+_AFTER_DIGIT_BREAK_RE = re.compile(
+    r"\d*[" + "".join(map(re.escape, _DIGIT_UNITS)) + r"]|[至到~\-—–]\d"
+)
 _CN_NUMERAL_CHARS = frozenset("零〇一二两三四五六七八九十百千万")
 _AFTER_NUMERAL_BREAK_RE = re.compile(
     "[零〇一二两三四五六七八九十百千]{1,6}[" + "".join(map(re.escape, _DIGIT_UNITS)) + "]"
@@ -417,17 +421,19 @@ _UNIT_TAILS: dict[str, tuple[str, ...]] = {}
 for _u in _UNITS:
     for _i in range(1, len(_u)):
         _UNIT_TAILS[_u[:_i]] = (*_UNIT_TAILS.get(_u[:_i], ()), _u[_i:])
+# a line break after a character that can end the first half of a split figure
+_BREAK_AFTER_RE = re.compile(
+    "[\\d十百千万" + "".join(sorted({h[-1] for h in _UNIT_TAILS})) + "]\\r?\\n"
+)
 
 
 def _soft_breaks(folded: str) -> list[int]:
     """Where a line break (with a ``\\r`` before it) splits a figure."""
     out = []
-    i = folded.find("\n")
-    while i >= 0:
-        at = i - 1 if i and folded[i - 1] == "\r" else i
-        if at and _splits_figure(folded, at, i + 1):
+    for m in _BREAK_AFTER_RE.finditer(folded):
+        at = m.start() + 1
+        if _splits_figure(folded, at, m.end()):
             out.append(at)
-        i = folded.find("\n", i + 1)
     return out
 
 
@@ -504,6 +510,7 @@ def _plain_quantity(m: re.Match[str], text: str, folded: str) -> Quantity | None
     va, vb = _scaled(m, va, b, unit)
     if unit == "年" and not is_cn and va >= 1000:
         return None
+    unit = _UNIT_ALIASES.get(unit, unit)
     if unit == "万人":
         unit, va = "人", va * 10_000
         vb = vb * 10_000 if vb is not None else None
@@ -543,6 +550,8 @@ def _chinese_numeral_counts(a: str, unit: str, folded: str, s: int, e: int) -> b
         return nxt != "性" and (
             (s and folded[s - 1] in _COUNT_BEFORE) or nxt in _CLAUSE_END or _frequency(folded, s)
         )
+    if a == "一" and s and folded[s - 1] == "每":
+        return False  # 每一节课, 每一份作业: "every", not a count
     if a == "一" and unit not in _ONE_UNITS:
         # mostly an article (一名教师说); a count after a bound or an assignment
         # (至少提交一份, 仅有一块, 明确一名副校长)
@@ -554,7 +563,7 @@ def _chinese_numeral_counts(a: str, unit: str, folded: str, s: int, e: int) -> b
 
 def _frequency(folded: str, s: int) -> bool:
     """Whether the clause before ``s`` states a period (每月收集整理一次)."""
-    window = folded[max(0, s - 10) : s]
+    window = folded[max(0, s - 14) : s]
     cut = max(window.rfind(c) for c in ",;。!?:\n")
     return "每" in window[cut + 1 :]
 

@@ -8,7 +8,9 @@ line when the line is short (≤ 150 characters, the usual case: site chrome sit
 line) and otherwise the sentence holding the marker.  Overlapping spans are merged.
 
 Also site chrome of paywalled template sites: ``(完整版)`` / ``(word可编辑)`` page titles,
-``扫码关注``, ``获取更多范文``, ``登录后查看全文``, ``VIP下载``, ``开通VIP``,
+``扫码关注``, ``获取更多范文``, a WeChat article's ``点击上方蓝字关注我们`` / ``阅读原文`` /
+``长按识别二维码`` / ``- END -`` / ``分享 收藏 在看`` / ``…发表于浙江`` byline, a Word export's
+page footer (``第 1 页 共 3 页``), ``登录后查看全文``, ``VIP下载``, ``开通VIP``,
 ``还剩2页未读，继续阅读``, ``立即下载``, ``收藏 举报``, ``共5页`` / ``当前第1页`` / ``下一页``,
 ``上一篇：`` / ``下一篇：``, ``篇一：`` (an anthology's item), the titles listed under
 ``相关推荐：``, ``【打印本页】``, breadcrumbs (``首页 > …``), ``浏览：1523次``, a
@@ -45,7 +47,8 @@ _ANYWHERE = r"""
     | 登录后[^\n。]{0,6}?(?:查看|阅读|下载) | (?:查看|展开|阅读)全文 | 继续阅读 | 还剩\d+页
     | VIP | 开通会员 | 立即下载 | 下载文档 | 免费获取 | 收藏[ \t]+举报 | 分享到
     | 打印本页 | 关闭窗口 | 当前位置[ \t]*:
-    | 共\d+页 | 当前第\d+页 | 第\d+页[ \t]*/
+    | 共[ \t]*\d+[ \t]*页 | 当前第\d+页 | 第\d+页[ \t]*/ | 第[ \t]*\d+[ \t]*页[ \t]*共
+
     | 浏览(?:次数|量)?[ \t]*:[ \t]*\d+ | 阅读量[ \t]*:? | 版权归原作者 | 侵权[^\n。]{0,6}删除
     | 道客巴巴 | 百度文库 | 原创力文档 | 豆丁网 | 文库网
 """
@@ -59,6 +62,10 @@ _LINE = r"""
     | [ \t]*第[一二三四五六七八九十]+篇[ \t]*:
     | [ \t]*篇[一二三四五六七八九十\d]+[ \t]*:
     | [ \t]*(?:上一篇|下一篇)[ \t]*:
+    | [ \t]*-+[ \t]*END[ \t]*-+[ \t]*$
+    | [^\n]{0,3}?(?:点击上方|长按识别|长按二维码|阅读原文)
+    | [^\n]{0,60}?\d{1,2}:\d{2}[ \t]*发表于
+    | [ \t]*(?:分享|收藏|在看|点赞|转发)(?:[ \t]+(?:分享|收藏|在看|点赞|转发)){1,4}[ \t]*$
     | [ \t]*首页[ \t]*>
     | [^\n]{0,20}下一页[ \t]*$
     | [^\n]{2,40}?[_|][ \t]*[^\n_|]{1,10}?(?:网|文库|文档)[ \t]*$
@@ -88,16 +95,21 @@ class Residue:
     end: int
 
 
+def _signature_ends() -> tuple[str, ...]:
+    from .names import UNIT_SUFFIXES
+
+    return (*UNIT_SUFFIXES, "督导室", "办公室", "委员会", "政府", "党委", "党总支", "支部")
+
+
 def _repeated_titles(folded: str) -> list[tuple[int, int]]:
     """Later occurrences of a short title-like line that stands more than once."""
-    from .names import UNIT_SUFFIXES
     from .sections import classify_title
 
     seen: set[str] = set()
     out: list[tuple[int, int]] = []
     for m in _TITLE_LINE_RE.finditer(folded):
         line = m.group(1).strip()
-        if line.endswith(UNIT_SUFFIXES):
+        if line.endswith(_signature_ends()):
             continue  # the school's name over the title and again as the signature
         if line in seen:
             out.append((m.start(1), m.start(1) + len(line)))

@@ -87,6 +87,8 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
         "整改方向",
         "整改计划",
         "整改建议",
+        "整改意见",  # an inspection's feedback: what the school is to do
+        "整改要求",
         "改进措施",
         "改进方向",
         "努力方向",
@@ -171,11 +173,11 @@ _HEAD_TAIL_RE = re.compile("(?:工作|方向|打算|措施|计划|思路|设想|
 
 # Folded text is used: full-width punctuation is already ASCII.
 _GRADE_AFTER = rf"(?![{_CN}]{{0,2}}[、,]?[{_CN}]*年级|年级|[{_CN}]年级)"
-_AFTER_PUNCT = r"(?:^|(?<=[。;:!?])|(?<=[。;:!?][ \t]))[ \t]*"
+_AFTER_PUNCT = r"(?:^|(?<=[。;:!?])|(?<=[。;:!?][ \t]))[ \t]*(?:[【■●◆▲★☆◇►][ \t]*)?"
 _HEAD_RE = re.compile(
     rf"""
     # fast reject: every alternative starts with one of these characters
-    (?=[ \t\d第({_CN}下今存主问具①-⑳])
+    (?=[ \t\d第({_CN}下今存主问具①-⑳【■●◆▲★☆◇►])
     (?:
     (?P<pre>{_AFTER_PUNCT}(?:\d{{1,3}}[、.][ \t]*)?)
     (?:
@@ -214,10 +216,10 @@ _RESUMING = frozenset(("part", "cn"))
 #: styles that need at least two items to be a list
 _PAIRED = frozenset(("shi", "di"))
 #: unnumbered headings: level 1, no sequence
-_UNNUMBERED = frozenset(("kw", "bare", "next", "lead", "leadw", "plead", "nlead"))
+_UNNUMBERED = frozenset(("kw", "bare", "brk", "next", "lead", "leadw", "plead", "nlead"))
 #: styles of the structure a reviewer sees (find_sections)
 _MAJOR = frozenset(
-    ("part", "cn", "di", "pcn", "kw", "bare", "next", "lead", "leadw", "plead", "nlead")
+    ("part", "cn", "di", "pcn", "kw", "bare", "brk", "next", "lead", "leadw", "plead", "nlead")
 )
 _UNNUMBERED_KIND = {
     "next": "next_steps",
@@ -236,6 +238,8 @@ _KW_LINE_RE = re.compile(
             (
                 "存在的问题",
                 "存在问题",
+                "存在的不足",
+                "存在不足",
                 "下一步工作",
                 "下步打算",
                 "今后工作",
@@ -262,6 +266,10 @@ _BARE_LINE_RE = re.compile(
     r"^[ \t]*(?P<t>[\u4e00-\u9fff]{2,12}(?:[与和及、][\u4e00-\u9fff]{2,8})?)[ \t]*$", re.M
 )
 _FILL_IN_RE = re.compile(r"此处填写|请填写|此处填")
+# a heading dressed in brackets on its own line: 【学校概况】 (not a fill-in name 【上级文件名称】)
+_BRACKET_LINE_RE = re.compile(r"^[ \t]*(?P<b>【(?P<t>[^】\n]{2,24})】)[ \t]*$", re.M)
+_FILL_IN_NAME_RE = re.compile(r"名称|填写|姓名|日期|文号|推荐|相关|阅读|关注|下载|来源|^[ \t]*$")
+_DRESS = frozenset("【■●◆▲★☆◇►")
 _ELLIPSIS_RE = re.compile(r"[ \t]*(?:…|\.{3}|。{3})")
 # A table-of-contents line: dot leaders (or a run of dots) and a page number at the end.
 _TOC_LINE_RE = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|-{4,}|_{4,})[ \t]*\d{1,3}[ \t]*$")
@@ -369,6 +377,8 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
     for m in _HEAD_RE.finditer(folded):
         style = next(g for g in _STYLES if m.group(g) is not None)
         start, body = m.start(style), m.end(style)
+        while start and folded[start - 1] in _DRESS:
+            start -= 1  # the heading starts at its dress: 【一、总体情况】, ■一、
         ls = folded.rfind("\n", 0, start) + 1
         if ls in toc_lines:
             continue
@@ -384,8 +394,8 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
             continue  # "一 基本数据": a numeral and a space head a short line only
         n = 0 if style in _UNNUMBERED else _number(style, m.group(style + "_n"))
         cands.append((start, style, n, body))
-    cands = _without_contents(folded, cands)
     numbered_lines = {folded.rfind("\n", 0, c[0]) + 1 for c in cands} | toc_lines
+    cands = _without_contents(folded, cands)
     for m in _KW_LINE_RE.finditer(folded):
         st = m.start("t")
         if _FILL_IN_RE.search(m.group("t")):
@@ -400,6 +410,10 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
         st = m.start(style)
         if not opened.intersection(range(folded.rfind("\n", 0, st) + 1, st + 1)):
             cands.append((st, style, 0, m.end(style)))
+    for m in _BRACKET_LINE_RE.finditer(folded):
+        if m.start() not in numbered_lines and not _FILL_IN_NAME_RE.search(m.group("t")):
+            cands.append((m.start("b"), "brk", 0, m.start("b")))
+            numbered_lines.add(m.start())
     cands += _bare_lines(folded, numbered_lines)
     cands.sort()
     # lists that need two items: keep a style's items only where a neighbour continues it
@@ -433,40 +447,65 @@ def _without_contents(folded: str, cands: list[tuple[int, str, int, int]]) -> li
     listed = {
         ls
         for starts in seen.values()
+        if _has_body(folded, starts[-1], style_at)
         for ls in starts[:-1]
         if _neighbour_style(folded, ls, style_at) == style_at[ls]
     }
     return [c for c in cands if folded.rfind("\n", 0, c[0]) + 1 not in listed]
 
 
-def _neighbour_style(folded: str, ls: int, style_at: dict[int, str]) -> str | None:
+def _has_body(folded: str, ls: int, style_at: dict[int, str]) -> bool:
+    """Whether the line at ``ls`` is followed by a line of text that is no heading of its
+    own style (its body, or its first sub-heading)."""
+    le = folded.find("\n", ls)
+    if le < 0 or not folded[le + 1 :].strip():
+        return False
+    rest = folded[le + 1 :]
+    return style_at.get(le + 1 + len(rest) - len(rest.lstrip())) != style_at[ls]
+
+
+def _neighbour_style(
+    folded: str, ls: int, style_at: dict[int, str], after_only: bool = False
+) -> str | None:
     """The style of a title-only heading line right before or after the line at ``ls``
-    (blank lines aside), if either is one with the same style as it."""
+    (blank lines aside; only after it with ``after_only``), if either is one with the same
+    style as it."""
     before = folded[:ls].rstrip()
     prev_start = before.rfind("\n") + 1 if before else -1
     le = folded.find("\n", ls)
     rest = folded[le + 1 :] if le >= 0 else ""
     next_start = le + 1 + len(rest) - len(rest.lstrip()) if le >= 0 else -1
-    for at in (prev_start, next_start):
+    for at in (next_start,) if after_only else (prev_start, next_start):
         if at >= 0 and style_at.get(at) == style_at[ls]:
             return style_at[ls]
     return None
 
 
 def _bare_lines(folded: str, taken: set[int]) -> list[tuple[int, str, int, int]]:
-    """Headings that are bare short lines ("作业管理") between blank lines and their body;
-    only when a text has at least two of them, and never its first line (the title)."""
+    """Headings that are bare short lines ("作业管理") over their body: after a blank line,
+    a finished paragraph or another such line, and before a paragraph of 40 characters
+    or more or another such line (主要工作 over 坚持以游戏为基本活动); only when a text
+    has at least two of them, and never its first line."""
     first = len(folded) - len(folded.lstrip())
-    out = []
-    for m in _BARE_LINE_RE.finditer(folded):
+    lines = [m for m in _BARE_LINE_RE.finditer(folded) if m.start() > first]
+    starts = {m.start() for m in lines}
+    kept: set[int] = set()
+    for m in reversed(lines):  # from the end: a line over a kept line is kept too
         ls = m.start()
-        prev_line = folded[folded.rfind("\n", 0, max(0, ls - 1)) + 1 : ls]
-        if ls <= first or ls in taken or prev_line.strip():
-            continue  # the title, a numbered line, or a line that does not follow a blank
-        nxt = folded.find("\n", m.end() + 1)
-        body = folded[m.end() + 1 : nxt if nxt >= 0 else len(folded)]
-        if len(body.strip()) >= 40:
-            out.append((m.start("t"), "bare", 0, m.start("t")))
+        if ls in taken:
+            continue
+        nxt_start = m.end() + 1
+        nxt = folded.find("\n", nxt_start)
+        body = folded[nxt_start : nxt if nxt >= 0 else len(folded)].strip()
+        if len(body) < 40 and nxt_start not in kept:
+            continue
+        prev_start = folded.rfind("\n", 0, max(0, ls - 1)) + 1
+        prev_line = folded[prev_start:ls].strip()
+        finished = len(prev_line) >= 40 and prev_line[-1] in "。!?;"
+        if prev_line and not finished and prev_start not in starts:
+            continue  # inside a paragraph (a wrapped line)
+        kept.add(ls)
+    out = [(m.start("t"), "bare", 0, m.start("t")) for m in lines if m.start() in kept]
     return out if len(out) >= 2 else []
 
 
@@ -480,8 +519,10 @@ def _tree(text: str, folded: str, report: bool = True) -> list[tuple[Section, st
     reached_end_parts = False  # a problems or next-steps heading has been met
     for start, style, num, body in _candidates(folded):
         if style in _UNNUMBERED:
-            if style == "next" and any(f[2] == "next_steps" for f in stack):
-                continue
+            if style in ("next", "nlead", "plead") and any(
+                f[2] == _UNNUMBERED_KIND[style] for f in stack
+            ):
+                continue  # a lead-in under its own part's heading is its first paragraph
             depth = 0
         else:
             depth = next((i for i, f in enumerate(stack) if f[0] == style), -1)

@@ -278,3 +278,73 @@ def test_more_site_chrome_but_a_report_may_talk_about_official_accounts() -> Non
     )
     residue = [r.text for r in find_residue(text, fold(text))]
     assert residue == ["双减工作自查报告(完整版)", "扫码关注，获取更多范文"]
+
+
+# --- rules added after the third blind texts (b25–b36, measured once before them) ---
+
+
+def test_dressed_headings_start_at_their_dress() -> None:
+    para = "学校严格落实作业总量控制要求，各学科作业由备课组统一设计，实行公示制度，效果明显。"
+    text = (
+        f"自查报告\n【学校概况】\n{para}\n【问题与不足】\n自查中我们也发现了一些问题：一是师资不足；"
+        f"二是场地小。\n【相关推荐】\n"
+    )
+    assert [(h.title, h.kind) for h in find_headings(text) if h.level == 1] == [
+        ("【学校概况】", "overview"),
+        ("【问题与不足】", "problems"),
+    ]
+    numbered = f"■一、高度重视，加强领导\n{para}\n【二、下一步打算】\n{para}\n"
+    assert [(h.title, h.kind) for h in find_headings(numbered)] == [
+        ("■一、高度重视，加强领导", "work_done"),
+        ("【二、下一步打算】", "next_steps"),
+    ]
+
+
+def test_bare_lines_without_blank_lines_and_a_heading_over_a_subheading() -> None:
+    para = "我园严格执行指南要求，以游戏为基本活动，合理安排一日生活，保证幼儿户外活动时间充足。"
+    text = (
+        f"阳光幼儿园自查报告\n\n主要工作\n坚持以游戏为基本活动\n{para}\n开展入学准备教育\n{para}\n"
+        f"XX县阳光幼儿园\n20XX年XX月XX日\n"
+    )
+    assert [h.title for h in find_headings(text)] == [
+        "主要工作",
+        "坚持以游戏为基本活动",
+        "开展入学准备教育",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("约两成家长仍有焦虑", [("两成", 20.0, "%")]),
+        ("清理政务APP十四个", [("十四个", 14.0, "个")]),
+        ("每班配备教师3\n至4名", [("3\n至4名", 3.0, "名")]),
+        ("珍惜每一节课，每一份作业", []),
+        ("学校安排一次健康体检", [("一次", 1.0, "次")]),
+        ("每天锻炼一个小时左右", [("一个小时左右", 1.0, "小时")]),
+        ("每学期只组织期中、期末两次考试", [("两次", 2.0, "次")]),
+    ],
+)
+def test_figures_the_third_blind_texts_missed(text: str, expected: list[tuple]) -> None:
+    assert _nums(text) == expected
+
+
+def test_wechat_and_word_chrome_is_residue_but_an_issuers_signature_is_not() -> None:
+    text = (
+        "青溪县人民政府教育督导室\n👆点击上方蓝字关注我们\n"
+        "原创 青禾教育 2025-01-10 17:30 发表于浙江\n"
+        "督导组对学校落实双减情况进行了督导。\n第 1 页 共 3 页\n- END -\n长按识别二维码关注我们\n"
+        "阅读原文\n分享 收藏 在看 点赞\n青溪县人民政府教育督导室\n"
+    )
+    residue = [r.text for r in find_residue(text, fold(text))]
+    assert not any("督导室" in r or "督导组" in r for r in residue)
+    for chrome in (
+        "点击上方蓝字",
+        "发表于浙江",
+        "第 1 页 共 3 页",
+        "- END -",
+        "长按识别",
+        "阅读原文",
+        "在看",
+    ):
+        assert any(chrome in r for r in residue), chrome
