@@ -74,7 +74,8 @@ class ReopenForm(forms.Form):
 
 
 def form_html(form: forms.Form) -> SafeString:
-    """``{{ form|crispy }}``."""
+    """``{{ form|crispy }}``. An unbound form must be one its class makes without arguments
+    (a ``ReturnForm``: from its sections and indicators alone)."""
     if form.is_bound:
         return mark_safe(as_crispy_form(form))  # noqa: S308 - crispy's own output
     language = get_language() or ""
