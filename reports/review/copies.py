@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
-
 from reports.models import AnalysisResult, ReferenceText, Report, ReportVersion, User
 from reports.selectors import reports_visible_to
 
@@ -105,18 +103,15 @@ def side_by_side(
     return {"source": source, "pairs": pairs}
 
 
-def source_names(analyses: QuerySet[AnalysisResult], version_ids: list[int]) -> dict[int, list]:
-    """Per current version id: the distinct sources its copies name (for the queue's flag)."""
-    names: dict[int, list[str]] = {}
-    rows = analyses.filter(version_id__in=version_ids).values_list("version_id", "result__copies")
-    for version_id, copies in rows:
-        seen: dict[str, None] = {}
-        for item in copies or []:
-            if isinstance(item, dict):
-                label = str(item.get("source_label") or item.get("source") or "")
-                seen[label.split(" · ")[0]] = None
-        names[version_id] = [n for n in seen if n]
-    return names
+def source_names(copies: Any) -> list[str]:
+    """The distinct sources ``copies`` (an analysis's ``result["copies"]``) names, in order
+    of first mention: the school (or 范文库 title) of each label, for the queue's 雷同 flag."""
+    seen: dict[str, None] = {}
+    for item in copies or []:
+        if isinstance(item, dict):
+            label = str(item.get("source_label") or item.get("source") or "")
+            seen[label.split(" · ")[0]] = None
+    return [n for n in seen if n]
 
 
 def copied_from(user: User, report: Report) -> dict[str, Any]:

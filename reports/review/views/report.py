@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
 from reports import indicators
@@ -32,7 +33,7 @@ from reports.review.access import (
 )
 from reports.review.copies import copied_from, copies_of, side_by_side
 from reports.review.diff import display_plain, resubmission_diff
-from reports.review.forms import ApproveForm, ReopenForm, ReturnForm
+from reports.review.forms import ApproveForm, ReopenForm, ReturnForm, form_html
 from reports.review.highlight import flag_list, highlight
 from reports.review.queries import holder_of
 from reports.selectors import (
@@ -146,18 +147,29 @@ def _render_review(request: HttpRequest, report: Report, *, status: int = 200, *
         "copied_from": copied_from(request.user, report),
         "can_start": acting and report.state == ReportState.SUBMITTED,
         "holder": holder_of(report),
-        "approve_form": forms_.get("approve_form")
-        or (ApproveForm() if acting and report.state in OPEN_STATES else None),
-        "return_form": forms_.get("return_form")
-        or (
-            ReturnForm(sections=campaign.sections, indicators=indicator_definitions)
-            if acting and report.state in OPEN_STATES
-            else None
+        "approve_form": _html(
+            forms_.get("approve_form")
+            or (ApproveForm() if acting and report.state in OPEN_STATES else None)
         ),
-        "reopen_form": forms_.get("reopen_form")
-        or (ReopenForm() if acting and report.state == ReportState.APPROVED else None),
+        "return_form": _html(
+            forms_.get("return_form")
+            or (
+                ReturnForm(sections=campaign.sections, indicators=indicator_definitions)
+                if acting and report.state in OPEN_STATES
+                else None
+            )
+        ),
+        "reopen_form": _html(
+            forms_.get("reopen_form")
+            or (ReopenForm() if acting and report.state == ReportState.APPROVED else None)
+        ),
     }
     return render(request, "review/report.html", context, status=status)
+
+
+def _html(form) -> SafeString | None:
+    """A form offered on the page, as crispy renders it (``forms.form_html``), or None."""
+    return None if form is None else form_html(form)
 
 
 @require_GET
