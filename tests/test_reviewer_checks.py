@@ -97,6 +97,31 @@ def test_an_old_result_without_the_new_keys_still_renders(world, login):
     assert response.status_code == 200 and "没有发现需要特别注意的地方" in response.content.decode()
 
 
+def test_a_malformed_stored_result_still_renders(world, login):
+    """A result edited by hand or left by an old version: entries that are not objects."""
+    campaign = make_campaign(world)
+    report = Report.objects.get(campaign=campaign, organization=world.school_a1)
+    fill(report, world.alice)
+    version = report_submit(report_id=report.pk, actor=world.alice)
+    AnalysisResult.objects.update_or_create(
+        version=version,
+        defaults={
+            "state": AnalysisState.DONE,
+            "flags": {"copies": 1, "off_topic": True},
+            "result": {
+                "copies": ["x", None, 3, {"start": 0, "end": 2, "source": 7}],
+                "placeholders": "XX",
+                "topic": "off",
+                "self_copy": ["spans"],
+                "gaps": [[0, 2]],
+            },
+        },
+    )
+    response = login(world.rita).get(f"/review/reports/{report.pk}/")
+    assert response.status_code == 200
+    assert 'class="mark-copy"' in response.content.decode()
+
+
 def test_an_off_topic_report_names_its_other_paragraphs_on_the_review_page(world, login):
     from tests.analysis.test_topic_genre import HALF_RELEVANT_SPEECH
 

@@ -18,6 +18,16 @@ from reports.models import (
 from reports.pipeline import SELF_COPY_FLAG
 
 
+def _objects(value: Any) -> list[dict[str, Any]]:
+    """The entries of a stored list that are objects (a result edited by hand, or left by
+    an older analyzer, may hold anything)."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 @dataclass
 class Span:
     start: int
@@ -39,24 +49,24 @@ def _spans(text: str, result: dict[str, Any]) -> list[Span]:
         if start < end:
             spans.append(Span(start, end, css, title))
 
-    for item in result.get("placeholders") or []:
+    for item in _objects(result.get("placeholders")):
         add(item, "mark-placeholder", "未填写的模板空白")
-    for item in result.get("copies") or []:
+    for item in _objects(result.get("copies")):
         add(item, "mark-copy", f"与 {_source(item)} 雷同 {_percent(item.get('similarity'))}")
-    for item in result.get("contradictions") or []:
+    for item in _objects(result.get("contradictions")):
         add(item, "mark-contradiction", _contradiction(item))
-    for item in result.get("residue") or []:
+    for item in _objects(result.get("residue")):
         add(item, "mark-residue", "范文网站残留文字")
-    for item in result.get("burden_signals") or []:
+    for item in _objects(result.get("burden_signals")):
         add(item, "mark-signal", "描述了政策禁止的形式主义做法")
-    for item in result.get("gaps") or []:
+    for item in _objects(result.get("gaps")):
         add(item, "mark-gap", "缺数字：量词前没有写数字")
-    for item in result.get("other_names") or []:
+    for item in _objects(result.get("other_names")):
         add(item, "mark-other-name", f"其他单位的名称：{item.get('name', '')}")
-    for item in (result.get("topic") or {}).get("off_paragraphs") or []:
+    for item in _objects(_mapping(result.get("topic")).get("off_paragraphs")):
         add(item, "mark-off-topic", "与本次任务主题无关的段落")
-    self_copy = result.get("self_copy") or {}
-    for item in self_copy.get("spans") or []:
+    self_copy = _mapping(result.get("self_copy"))
+    for item in _objects(self_copy.get("spans")):
         add(item, "mark-self-copy", "与本校上期报告相同")
     return spans
 
@@ -81,7 +91,7 @@ def highlight(text: str, result: dict[str, Any] | None) -> SafeString:
     """The text with ``<mark>`` spans; overlapping spans are split into segments that carry
     every class and title that covers them. Everything is escaped (no ``|safe`` on user text).
     """
-    spans = _spans(text, result or {})
+    spans = _spans(text, _mapping(result))
     if not spans:
         return escape(text)
     bounds = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
@@ -154,7 +164,7 @@ QUOTED_KINDS = (
 def _copy_entries(text: str, result: dict[str, Any]) -> list[dict[str, str]]:
     """雷同 (one entry, every source quoted) and 照搬上期."""
     items = []
-    copies = result.get("copies") or []
+    copies = _objects(result.get("copies"))
     if copies:
         quotes = [
             f"{_quote(text, c)}（{_source(c)}，{_percent(c.get('similarity'))}）" for c in copies
@@ -164,7 +174,7 @@ def _copy_entries(text: str, result: dict[str, Any]) -> list[dict[str, str]]:
         sources = {str(c.get("source") or ""): _source(c) for c in copies if c.get("source")}
         entry = _entry("mark-copy", "雷同", len(copies), explain)
         items.append({**entry, "sources": list(sources.items())})
-    self_copy = result.get("self_copy") or {}
+    self_copy = _mapping(result.get("self_copy"))
     if self_copy.get("share", 0) >= SELF_COPY_FLAG:
         period = f"（{self_copy['period']}）" if self_copy.get("period") else ""
         explain = (
@@ -178,16 +188,16 @@ def _copy_entries(text: str, result: dict[str, Any]) -> list[dict[str, str]]:
 def _context_entries(result: dict[str, Any]) -> list[dict[str, str]]:
     """套用他校, 数字矛盾 and 数据异常: what the report says against its context."""
     items = []
-    names = result.get("other_names") or []
+    names = _objects(result.get("other_names"))
     if names:
         quotes = [f"“{n.get('name', '')}”" for n in names]
         explain = f"正文出现其他单位的名称{_listed(quotes)}，可能套用了别校的材料"
         items.append(_entry("mark-other-name", "套用他校", len(names), explain))
-    contradictions = result.get("contradictions") or []
+    contradictions = _objects(result.get("contradictions"))
     if contradictions:
         explain = "；".join(_contradiction(c) for c in contradictions) + "，两者不一致"
         items.append(_entry("mark-contradiction", "数字矛盾", len(contradictions), explain))
-    anomalies = result.get("anomalies") or []
+    anomalies = _objects(result.get("anomalies"))
     if anomalies:
         explain = "；".join(_anomaly(a) for a in anomalies) + "，变化或差距过大，请核实填写是否有误"
         items.append(_entry("", "数据异常", len(anomalies), explain))
@@ -197,7 +207,7 @@ def _context_entries(result: dict[str, Any]) -> list[dict[str, str]]:
 def _span_entries(text: str, result: dict[str, Any]) -> list[dict[str, str]]:
     items = _copy_entries(text, result)
     for key, css, label, explain in QUOTED_KINDS:
-        found = result.get(key) or []
+        found = _objects(result.get(key))
         if found:
             quotes = [_quote(text, item) for item in found]
             items.append(_entry(css, label, len(found), _listed(quotes) + explain))
@@ -206,7 +216,7 @@ def _span_entries(text: str, result: dict[str, Any]) -> list[dict[str, str]]:
 
 def _off_topic(text: str, topic: dict[str, Any]) -> dict[str, str]:
     """离题 with the share of paragraphs on the task's topic and the others quoted."""
-    off = topic.get("off_paragraphs") or []
+    off = _objects(topic.get("off_paragraphs"))
     if not off:
         return {
             "css": "",
@@ -228,10 +238,10 @@ def flag_list(text: str, analysis: AnalysisResult | None) -> list[dict[str, str]
     """One entry per flag kind, with its count and its evidence, for the side panel."""
     if analysis is None or analysis.state != AnalysisState.DONE:
         return []
-    result, flags = analysis.result or {}, analysis.flags or {}
+    result, flags = _mapping(analysis.result), _mapping(analysis.flags)
     items = _span_entries(text, result)
     if flags.get("off_topic"):
-        items.append(_off_topic(text, result.get("topic") or {}))
+        items.append(_off_topic(text, _mapping(result.get("topic"))))
     if flags.get("not_report"):
         genre = flags.get("genre") or result.get("genre") or ""
         items.append(
