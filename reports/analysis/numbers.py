@@ -63,7 +63,7 @@ _UNITS = sorted(
         "个百分点 百分点 个工作日 工作日 个小时 小时 个月 个学期 学期 分钟 秒钟 课时 学时 节课 节 "
         "人次 台次 车次 次 万元 亿元 元 万人 人 名 位 所 个 天 周 份 项 件 篇 条 家 起 户 场 期 门 "
         "本 套 张 批 类 种 岁 年 米 公里 平方公里 平方米 公顷 亩 页 支 班 册 轮 层 组 处 "
-        "座 栋 幢 辆 台 块 字 分 间 部门 部 千克 公斤 克 吨 盏 箱 瓶 袋 桶 株 棵"
+        "座 栋 幢 辆 台 块 字 分 间 部门 部 千克 公斤 克 吨 盏 箱 瓶 袋 桶 株 棵 对"
     ).split(),
     key=len,
     reverse=True,
@@ -119,13 +119,13 @@ _NUM_RE = re.compile(
         | 精选\d+篇 | 共\d+页 | 第\d+页 | \d+篇(?:范文|汇总|合集)
       )
     | (?P<mask>(?:(?<!\*)\*++(?:\.\*++)?|(?<![A-Za-z\d×])[xX×]{{1,3}}+)[ \t]*(?:{_MASK_UNITS}))
-    | (?P<maskpct>(?<![\d*xX×.%\u4e00-\u9fff])%)
+    | (?P<maskpct>(?<![\d*xX×.%_\u4e00-\u9fff])%)
     | (?P<maskwan>(?<=[为达计共])万元)
     | (?P<pct>百分之(?P<pctv>
         [零〇一二两三四五六七八九十百]{{1,6}}+(?:点[零〇一二三四五六七八九]{{1,4}}+)? | {_AR}))
     | (?P<cheng>(?<![\d{_CNM}两])[{_CNM}两]成(?![绩员立为功果长效熟本型就不人分]))
     | (?P<num>
-        (?<![\d.{_CNC}])(?!(?<=[A-Za-z])\d)(?P<a>{_AR}|{_CN})(?P<mul>[万千亿](?![元]))?(?P<aa>余|多)?
+        (?<![\d.])(?!(?<=[A-Za-z])\d)(?!(?<=[{_CNC}])[{_CNC}])(?P<a>{_AR}|{_CN})(?P<mul>[万千亿](?![元]))?(?P<aa>余|多)?
         (?:[ \t]*(?P<u1>%|{_UNIT_RE}))?
         (?:[ \t]*{_SEP}[ \t]*(?P<b>{_AR}|{_CN})(?P<mul2>[万千亿](?![元]))?(?P<ba>余|多)?)?
         [ \t]*(?P<unit>%|{_UNIT_RE})?
@@ -279,8 +279,10 @@ _COUNT_BEFORE = frozenset("了展行办织开召测查过共仅少于多至有�
 _CN_NUMS = frozenset("一二两三四五六七八九十")
 #: ...or at the end of its clause ("召开家长会两次。", "每月会商一次，")
 _CLAUSE_END = frozenset(",;。!?、\n")
+#: words before a bare 百/千 that make it a round figure (近百名, 上千人, 逾百所)
+_ROUGHLY = frozenset(("近", "上", "逾", "超", "约", "将近", "接近"))
 #: units written with the classifier 个: the same unit ("一个小时" is 1 小时)
-_UNIT_ALIASES = {"个小时": "小时", "个学期": "学期", "个工作日": "工作日"}
+_UNIT_ALIASES = {"个小时": "小时", "个学期": "学期", "个工作日": "工作日", "节课": "节"}
 #: words after which 一 + any measure word is a count, not an article
 _ONE_COUNTS = (
     "至少",
@@ -493,8 +495,17 @@ def _plain_quantity(m: re.Match[str], text: str, folded: str) -> Quantity | None
             unit = m.group("u1")
             e = m.end("u1")
     if not any(c in _CN_DIGITS or c == "十" for c in a) and not a[0].isdigit():
+        roughly = folded[s - 2 : s] in _ROUGHLY or folded[s - 1 : s] in _ROUGHLY
+        if a in ("百", "千") and roughly:
+            # 近百名, 上千人: a round figure, approximately
+            va = 100.0 if a == "百" else 1000.0
+            return Quantity(text[s:e], va, None, unit, "approx", False, s, e) if unit else None
         if a != "半" and not a.endswith("个半"):
             return None
+    if unit == "对" and (
+        not a[0].isdigit() or folded[e : e + 1] in _CN_DIGITS or folded[e : e + 1].isdigit()
+    ):
+        return None  # 28对 pairs; not 1对1辅导 (one-to-one), nor 每周五对各班 (a preposition)
     va = _value(a)
     if va is None:
         return None

@@ -142,6 +142,7 @@ _GAP_WORD_AFTER = frozenset(
     "个案 份额 场所 场地 场景 场馆 场次 期间 期末 期中 期限 期望 期待 期刊 条件 条例 条款 条理 "
     "篇幅 篇章 件事 家长 家庭 家访 家校 家委 家乡 家务 家教 家风 所有 所在 所属 所以 所得 所谓 "
     "所需 节日 节约 节假 节点 节奏 节目 批评 批准 批示 批次 批改 轮流 轮岗 轮换 轮训 "
+    "轮休 轮值 轮班 "
     "条块 条、".split()
 )
 # people counted in a report; "参与学生人，" has lost the number before 人
@@ -163,7 +164,7 @@ _GAP_RE = re.compile(
 # characters before a measure word that make a word with it (每次, 各项, 专项, 层次 …)
 _GAP_WORD_BEFORE = frozenset(
     "每本此该多首这那历层名档依其再屡逐各单专事款选立强弱列人车班台家频架艘户航场批"
-    "整哪某真身股月年省成类"
+    "整哪某真身股月年省成类链面金封便苗萧线"
 )
 # 名 after a verb is mostly "famous" (开展名教师评选); as a count it follows 了/共/共有
 _NAME_TRIGGERS = frozenset(("了", "共", "共有", "共计", "累计", "合计", "总计"))

@@ -173,11 +173,11 @@ _HEAD_TAIL_RE = re.compile("(?:工作|方向|打算|措施|计划|思路|设想|
 
 # Folded text is used: full-width punctuation is already ASCII.
 _GRADE_AFTER = rf"(?![{_CN}]{{0,2}}[、,]?[{_CN}]*年级|年级|[{_CN}]年级)"
-_AFTER_PUNCT = r"(?:^|(?<=[。;:!?])|(?<=[。;:!?][ \t]))[ \t]*(?:[【■●◆▲★☆◇►][ \t]*)?"
+_AFTER_PUNCT = r"(?:^|(?<=[。;:!?])|(?<=[。;:!?][ \t]))[ \t]*(?:[【■●◆★☆◇►][ \t]*)?"
 _HEAD_RE = re.compile(
     rf"""
     # fast reject: every alternative starts with one of these characters
-    (?=[ \t\d第({_CN}下今存主问具①-⑳【■●◆▲★☆◇►])
+    (?=[ \t\d第({_CN}下今存主问具①-⑳【■●◆★☆◇►])
     (?:
     (?P<pre>{_AFTER_PUNCT}(?:\d{{1,3}}[、.][ \t]*)?)
     (?:
@@ -269,7 +269,7 @@ _FILL_IN_RE = re.compile(r"此处填写|请填写|此处填")
 # a heading dressed in brackets on its own line: 【学校概况】 (not a fill-in name 【上级文件名称】)
 _BRACKET_LINE_RE = re.compile(r"^[ \t]*(?P<b>【(?P<t>[^】\n]{2,24})】)[ \t]*$", re.M)
 _FILL_IN_NAME_RE = re.compile(r"名称|填写|姓名|日期|文号|推荐|相关|阅读|关注|下载|来源|^[ \t]*$")
-_DRESS = frozenset("【■●◆▲★☆◇►")
+_DRESS = frozenset("【■●◆★☆◇►")
 _ELLIPSIS_RE = re.compile(r"[ \t]*(?:…|\.{3}|。{3})")
 # A table-of-contents line: dot leaders (or a run of dots) and a page number at the end.
 _TOC_LINE_RE = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|-{4,}|_{4,})[ \t]*\d{1,3}[ \t]*$")

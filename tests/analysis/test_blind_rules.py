@@ -348,3 +348,39 @@ def test_wechat_and_word_chrome_is_residue_but_an_issuers_signature_is_not() -> 
         "在看",
     ):
         assert any(chrome in r for r in residue), chrome
+
+
+# --- rules added after the fourth blind texts (b37–b48, measured once before them) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("近百名教师参加培训", [("百名", 100.0, "名")]),
+        ("结成帮扶对子28对", [("28对", 28.0, "对")]),
+        ("开展1对1辅导，每周五对各班作业检查", []),
+        ("初一至初三3个年级", [("3个", 3.0, "个")]),
+        ("每天多上3到4节课后服务", [("3到4节课", 3.0, "节")]),
+    ],
+)
+def test_figures_the_fourth_blind_texts_missed(text: str, expected: list[tuple]) -> None:
+    assert _nums(text) == expected
+
+
+def test_a_blank_before_a_percent_sign_is_one_blank() -> None:
+    a = analyze("课后服务参与率达到____%。")
+    assert [p.text for p in a.placeholders] == ["____"]
+    assert not [q for q in a.numbers if q.masked] and not a.gaps
+
+
+@pytest.mark.parametrize("text", ["学校排了轮休，尽量不加班。", "形成完整的责任链条，层层落实。"])
+def test_words_ending_in_a_measure_word_are_no_gaps(text: str) -> None:
+    assert _gaps(text) == []
+
+
+def test_a_photo_caption_and_an_articles_credits_are_residue_not_headings() -> None:
+    para = "学校开展兴趣小组活动，学生自主选择项目，每周两次，参与率达到百分之九十以上。"
+    text = f"一、主要做法\n{para}\n▲兴趣小组活动现场\n{para}\nEND\n编辑：王芳\n审核：刘志强\n"
+    residue = [r.text for r in find_residue(text, fold(text))]
+    assert residue == ["▲兴趣小组活动现场", "END", "编辑：王芳", "审核：刘志强"]
+    assert [h.title for h in find_headings(text)] == ["一、主要做法"]
