@@ -63,7 +63,7 @@ _UNITS = sorted(
         "个百分点 百分点 个工作日 工作日 个小时 小时 个月 个学期 学期 分钟 秒钟 课时 学时 节课 节 "
         "人次 台次 车次 次 万元 亿元 元 万人 人 名 位 所 个 天 周 份 项 件 篇 条 家 起 户 场 期 门 "
         "本 套 张 批 类 种 岁 年 米 公里 平方公里 平方米 公顷 亩 页 支 班 册 轮 层 组 处 "
-        "座 栋 幢 辆 台 块 字 分 间 部门 部 千克 公斤 克 吨 盏 箱 瓶 袋 桶 株 棵 对"
+        "座 栋 幢 辆 台 块 字 分 间 部门 部 千克 公斤 克 吨 盏 箱 瓶 袋 桶 株 棵 对 封 具 ℃"
     ).split(),
     key=len,
     reverse=True,
@@ -119,7 +119,7 @@ _NUM_RE = re.compile(
         | 精选\d+篇 | 共\d+页 | 第\d+页 | \d+篇(?:范文|汇总|合集)
       )
     | (?P<mask>(?:(?<!\*)\*++(?:\.\*++)?|(?<![A-Za-z\d×])[xX×]{{1,3}}+)[ \t]*(?:{_MASK_UNITS}))
-    | (?P<maskpct>(?<![\d*xX×.%_\u4e00-\u9fff])%)
+    | (?P<maskpct>(?<![\d*xX×.%_)\]】\u4e00-\u9fff])%)
     | (?P<maskwan>(?<=[为达计共])万元)
     | (?P<pct>百分之(?P<pctv>
         [零〇一二两三四五六七八九十百]{{1,6}}+(?:点[零〇一二三四五六七八九]{{1,4}}+)? | {_AR}))
@@ -413,7 +413,7 @@ _DIGIT_UNITS = sorted({u[0] for u in _UNITS} | {"%"})
 # A hard line break inside a figure: between digits followed by a unit, between a number
 # and its unit, or inside a unit of two or more characters after a number.
 _AFTER_DIGIT_BREAK_RE = re.compile(
-    r"\d*[" + "".join(map(re.escape, _DIGIT_UNITS)) + r"]|[至到~\-—–]\d"
+    r"\d*[余多]?[" + "".join(map(re.escape, _DIGIT_UNITS)) + r"]|[至到~\-—–]\d"
 )
 _CN_NUMERAL_CHARS = frozenset("零〇一二两三四五六七八九十百千万")
 _AFTER_NUMERAL_BREAK_RE = re.compile(

@@ -29,8 +29,9 @@ Gaps (缺数字, :func:`find_gaps`): a measure word whose number was left out �
 * or after a noun and right before punctuation: "发放调查问卷份，"; "开展家访户，" and
   "检查学生作业本本，" (户 after 访 only: 农户, 贫困户 are words), and 人/名 after the
   people a report counts: "参与学生人，";
-* 人/天 after 共/共有/累计/合计 ("全校学生共人", "累计天"), a measure word after 的 at
-  the end of a clause ("由原来的类，"), 个 at the end of a clause ("摊派事项个，");
+* 人/天/元/门 after 共/共有/累计/合计 ("全校学生共人", "累计天", "共计元", "课程共门"), a
+  measure word after 的 at the end of a clause ("由原来的类，"), 个 at the end of a clause
+  ("摊派事项个，");
 * a ``%`` right after a word: "参与率达到%" (a ``%`` after a blank is a masked figure,
   :mod:`.numbers`).
 
@@ -151,12 +152,12 @@ _GAP_RE = re.compile(
     # fast reject: the first characters of the triggers and of the measure words
     r"(?=[了共累合总"
     + "".join(sorted({v[0] for v in _GAP_VERBS.split("|")}))
-    + r"份次项条篇户人名本%个天类的])"
+    + r"份次项条篇户人名本%个天类的元门])"
     rf"(?:(?P<trig>了|共有|共计|累计|合计|总计|共|{_GAP_VERBS})(?P<m>[{_GAP_MEASURES}])"
     rf"|(?<=[\u4e00-\u9fff])(?P<m2>[份次项条篇个])(?=[,;。、:!?])"
     rf"|(?<={_COUNTED})(?P<m3>[人名])(?=[,;。、:!?])"
     r"|(?P<m4>(?<=本)本|(?<=[访庭])户)(?=[,;。、:!?])"
-    r"|(?:(?<=共有|共计|累计|合计|总计)(?P<m6>[人天])|(?<=[^公总]共)(?P<m8>人))"
+    r"|(?:(?<=共有|共计|累计|合计|总计)(?P<m6>[人天元门])|(?<=[^公总]共)(?P<m8>[人门]))"
     r"(?![才员民数次均口事生文力们格身类])"
     r"|(?<=的)(?P<m7>[类项个次份条篇名])(?=[,;。、:!?])"
     r"|(?<=[\u4e00-\u9fff])(?P<m5>%))"

@@ -4,7 +4,8 @@ Decisions:
 
 * Heading markers (styles): ``第一部分``; ``一、`` (and ``一 基本数据``: a numeral and a space
   heading a short line); ``第一,`` / ``第一、``; ``（一）`` or ASCII ``(一)``; ``1、`` / ``1.`` /
-  ``1. `` / ``1。``; ``(1)``; ``①``; ``一是`` / ``二是`` and a speech's ``一要`` / ``二要``; plus
+  ``1. `` / ``1。``; ``(1)``; ``①``; ``一是`` / ``二是`` and a speech's ``一要`` / ``二要``;
+  ``首先，`` / ``其次，`` / ``最后，`` paragraphs (a list needs its ``其次``); plus
   unnumbered headings: a short line holding a section keyword (``存在问题与改进措施：``), a
   paragraph or sentence opening with ``下一步，`` / ``今后，`` (next steps), a sentence
   opening with ``存在的问题：`` / ``主要做法如下：`` (a lead-in naming its part), a paragraph
@@ -73,6 +74,8 @@ SHORT_TITLE = 16
 
 _CN = "一二三四五六七八九十"
 _CN_VAL = {c: i + 1 for i, c in enumerate(_CN)}
+#: 首先 / 其次 / 再次 paragraphs; 最后 closes the list, whatever its length
+_SEQ_VAL = {"首先": 1, "其次": 2, "再次": 3, "最后": 0}
 _KIND_WORDS: dict[str, tuple[str, ...]] = {
     "next_steps": (
         # what the policy texts ask for at the end of a self-inspection: 下一步 / 下步打算
@@ -177,7 +180,7 @@ _AFTER_PUNCT = r"(?:^|(?<=[。;:!?])|(?<=[。;:!?][ \t]))[ \t]*(?:[【■●◆�
 _HEAD_RE = re.compile(
     rf"""
     # fast reject: every alternative starts with one of these characters
-    (?=[ \t\d第({_CN}下今存主问具①-⑳【■●◆★☆◇►])
+    (?=[ \t\d第({_CN}下今存主问具①-⑳【■●◆★☆◇►首其再最])
     (?:
     (?P<pre>{_AFTER_PUNCT}(?:\d{{1,3}}[、.][ \t]*)?)
     (?:
@@ -189,6 +192,7 @@ _HEAD_RE = re.compile(
     | (?P<pre3>^[ \t]*)(?P<ar>(?P<ar_n>\d{{1,2}})(?:[、]|\.(?!\d)|。(?=\S)))(?!\d)
     | (?P<pre4>{_AFTER_PUNCT})(?P<par>\((?P<par_n>\d{{1,2}})\))
     | (?P<pre9>{_AFTER_PUNCT})(?P<circ>(?P<circ_n>[①-⑳]))
+    | (?P<pre10>(?:^|(?<=[。;:!?]))[ \t]*)(?P<seq>(?P<seq_n>首先|其次|再次|最后)[ \t]*,)
     | (?P<pre5>(?:^|(?<=[。;:!?,]))[ \t]*)(?P<shi>(?P<shi_n>[{_CN}])[是要])
       (?![的否不素求])
     | (?P<pre6>(?:^|(?<=[。!?]))[ \t]*)(?P<next>下一步|下步|下一阶段|下阶段|今后)
@@ -201,7 +205,7 @@ _HEAD_RE = re.compile(
     """,
     re.MULTILINE | re.VERBOSE,
 )
-_STYLES = ("part", "cn", "di", "pcn", "ar", "par", "circ", "shi", "next", "lead", "leadw")
+_STYLES = ("part", "cn", "di", "pcn", "ar", "par", "circ", "shi", "seq", "next", "lead", "leadw")
 # A paragraph opening on its part without a heading: "当然，我们的工作也还存在一些不足：",
 # "自查中我们也发现了一些问题。" (problems: a quantifier makes it a lead-in, not the
 # "发现问题，立即整改" of a measure); "针对上述问题，学校将…" (next steps).
@@ -214,7 +218,7 @@ _LEAD_LINE_RE = re.compile(
 #: styles that may resume after a gap in their numbering
 _RESUMING = frozenset(("part", "cn"))
 #: styles that need at least two items to be a list
-_PAIRED = frozenset(("shi", "di"))
+_PAIRED = frozenset(("shi", "di", "seq"))
 #: unnumbered headings: level 1, no sequence
 _UNNUMBERED = frozenset(("kw", "bare", "brk", "next", "lead", "leadw", "plead", "nlead"))
 #: styles of the structure a reviewer sees (find_sections)
@@ -317,7 +321,7 @@ def _title_end(folded: str, body_start: int, line_end: int, style: str = "cn") -
     if m is None and line_end - body_start <= TITLE_MAX:
         return line_end
     stop = m.start() if m else len(window)
-    if style in ("shi", "di"):
+    if style in ("shi", "di", "seq"):
         # list items: the title is the first phrase
         cm = re.search(r"[,;。:]", window)
         return body_start + (cm.start() if cm else stop)
@@ -359,6 +363,8 @@ def _number(style: str, raw: str) -> int:
         return int(raw)
     if style == "circ":
         return ord(raw) - ord("①") + 1
+    if style == "seq":
+        return _SEQ_VAL[raw]  # 最后 (0) takes the number after the previous item
     if len(raw) == 1:
         return _CN_VAL.get(raw, 0)
     if raw[0] == "十":
@@ -416,6 +422,12 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
             numbered_lines.add(m.start())
     cands += _bare_lines(folded, numbered_lines)
     cands.sort()
+    previous = 0
+    for i, c in enumerate(cands):
+        if c[1] == "seq":
+            if c[2] == 0:  # 最后 ends a list of 首先, 其次…; after 首先 alone it opens none
+                cands[i] = c = (c[0], c[1], previous + 1 if previous > 1 else 9, c[3])
+            previous = c[2]
     # lists that need two items: keep a style's items only where a neighbour continues it
     for style in _PAIRED:
         items = [c for c in cands if c[1] == style]

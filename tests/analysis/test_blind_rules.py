@@ -384,3 +384,53 @@ def test_a_photo_caption_and_an_articles_credits_are_residue_not_headings() -> N
     residue = [r.text for r in find_residue(text, fold(text))]
     assert residue == ["▲兴趣小组活动现场", "END", "编辑：王芳", "审核：刘志强"]
     assert [h.title for h in find_headings(text)] == ["一、主要做法"]
+
+
+# --- rules added after the fifth blind texts (b49–b60, measured once before them) ---
+
+
+def test_shouxian_qici_zuihou_paragraphs_are_a_list_but_a_speechs_first_and_last_are_not() -> None:
+    text = (
+        "四、下一步打算\n首先，加强作业研究，提升设计质量。其次，强化家校联系，形成合力。"
+        "最后，开足开齐课程，促进全面发展。\n"
+    )
+    assert [(h.title, h.kind) for h in find_headings(text)][1:] == [
+        ("首先，加强作业研究", "next_steps"),
+        ("其次，强化家校联系", "next_steps"),
+        ("最后，开足开齐课程", "next_steps"),
+    ]
+    speech = "老师们：\n首先，我代表学校向大家致以节日的问候。\n最后，祝全体老师节日快乐。\n"
+    assert find_headings(speech) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("学校图书室藏书3\n200余册", [("3\n200余册", 3200.0, "册")]),
+        ("共收到感谢信42封，食品留样12具", [("42封", 42.0, "封"), ("12具", 12.0, "具")]),
+    ],
+)
+def test_figures_the_fifth_blind_texts_missed(text: str, expected: list[tuple]) -> None:
+    assert _nums(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("开设校本课程共门，", ["共门"]), ("投入经费共计元。", ["计元"])],
+)
+def test_figures_left_out_after_totals(text: str, expected: list[str]) -> None:
+    assert _gaps(text) == expected
+
+
+def test_a_blank_in_brackets_before_a_percent_sign_is_one_blank() -> None:
+    a = analyze("参与率达到（ ）%。")
+    assert len(a.placeholders) == 1 and not [q for q in a.numbers if q.masked]
+
+
+def test_page_numbers_and_a_wechat_byline_are_residue() -> None:
+    text = (
+        "原创 青山教育 2024年12月06日 17:30\n学校落实双减政策，成效明显。\n- 2 -\n"
+        "点个“在看”，你最好看\n"
+    )
+    residue = [r.text for r in find_residue(text, fold(text))]
+    assert residue == ["原创 青山教育 2024年12月06日 17:30", "- 2 -", "点个“在看”，你最好看"]
