@@ -10,7 +10,8 @@ Found (on the folded text, see :mod:`.text`):
 * ``_`` runs: three or more anywhere, shorter runs when they stand in for a word
   (``20_年``, ``推动_和``) but not inside identifiers (``file_name``);
 * ``【】``, ``{}``, empty ``()``;
-* ``○○`` / ``□□`` (two or more), ``【上级文件名称】``-style brackets naming what to fill in,
+* a date's day left blank (``2023年9月  日``), ``○○`` / ``□□`` (two or more),
+  ``【上级文件名称】``-style brackets naming what to fill in,
   ``（此处填写…）`` / ``（请填写…）`` instructions;
 * label lines left empty: ``组长:`` / ``负责人：`` / ``联系电话：`` with nothing after the colon.
 
@@ -60,7 +61,7 @@ _SPACED_LABEL = r"(?:[\u4e00-\u9fff][ \t\u3000]*){1,4}[\u4e00-\u9fff]"
 _PH_RE = re.compile(
     r"""
     # fast reject: a blank starts with one of these characters (label lines: at a line start)
-    (?=[2xX×*_【{(某….。○□])
+    (?=[2xX×*_【{(某….。○□ ])
     (?:
       (?<![A-Za-z0-9+])(?:20)?[xX]{2,}(?![A-Za-z])
     | (?:20)?×{2,}
@@ -69,7 +70,9 @@ _PH_RE = re.compile(
     + r"""]))
     | (?<![A-Za-z0-9+.])20\d?[xX×](?![A-Za-z])
     | (?<![A-Za-z0-9+.\-])[xX×](?=[县市区镇乡村省州校教局号])
-    | (?:(?<=[一二三四五六七八九十]是)|(?<=[:)、]))(?:…{2,}|\.{3,}|。{3,})(?=[ \t]*(?:[;。,\n]|$))
+    | (?:(?<=[一二三四五六七八九十]是)|(?<=[:)、])|(?<=\d\.))(?:…{2,}|\.{3,}|。{3,})
+      (?=[ \t]*(?:[;。,\n]|$))
+    | (?<=[年月])[ \t\u3000]{2,}(?=[月日])
     | 某{2,} | [○□]{2,}
     | 【[^】\n]{0,12}(?:名称|填写|姓名|日期|时间|单位|内容|数字|文号)[^】\n]{0,6}】
     | \((?:此处|请在此处?|请)?填写[^)\n]{0,30}\)
@@ -152,7 +155,7 @@ _GAP_RE = re.compile(
     # fast reject: the first characters of the triggers and of the measure words
     r"(?=[了共累合总"
     + "".join(sorted({v[0] for v in _GAP_VERBS.split("|")}))
-    + r"份次项条篇户人名本%个天类的元门])"
+    + r"份次项条篇户人名本%个天类的元门小张节分])"
     rf"(?:(?P<trig>了|共有|共计|累计|合计|总计|共|{_GAP_VERBS})(?P<m>[{_GAP_MEASURES}])"
     rf"|(?<=[\u4e00-\u9fff])(?P<m2>[份次项条篇个])(?=[,;。、:!?])"
     rf"|(?<={_COUNTED})(?P<m3>[人名])(?=[,;。、:!?])"
@@ -160,6 +163,8 @@ _GAP_RE = re.compile(
     r"|(?:(?<=共有|共计|累计|合计|总计)(?P<m6>[人天元门])|(?<=[^公总]共)(?P<m8>[人门]))"
     r"(?![才员民数次均口事生文力们格身类])"
     r"|(?<=的)(?P<m7>[类项个次份条篇名])(?=[,;。、:!?])"
+    r"|(?<=不超过|不少于|不低于|控制在|减少到|减少至|压减到|压减至|精简到|增加到)"
+    r"(?P<m9>分钟|小时|[次个项人名张份元天所门节篇条%])"
     r"|(?<=[\u4e00-\u9fff])(?P<m5>%))"
 )
 # characters before a measure word that make a word with it (每次, 各项, 专项, 层次 …)
@@ -190,7 +195,7 @@ def find_gaps(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ()) ->
             continue
         if g == "m" and word[0] == "名" and m.group("trig") not in _NAME_TRIGGERS:
             continue
-        s, e = ms - 1, ms + 1
+        s, e = ms - 1, m.end(g)
         if any(a <= s < b for a, b in ignore):
             continue
         out.append(Gap(text[s:e], s, e))

@@ -4,7 +4,8 @@ Decisions:
 
 * Heading markers (styles): ``第一部分``; ``一、`` (and ``一 基本数据``: a numeral and a space
   heading a short line); ``第一,`` / ``第一、``; ``（一）`` or ASCII ``(一)``; ``1、`` / ``1.`` /
-  ``1. `` / ``1。``; ``(1)``; ``①``; ``一是`` / ``二是`` and a speech's ``一要`` / ``二要``;
+  ``1. `` / ``1。``; ``(1)``; ``①``; ``02 主要工作`` (a WeChat article's numbered parts);
+  ``一是`` / ``二是`` and a speech's ``一要`` / ``二要``;
   ``首先，`` / ``其次，`` / ``最后，`` paragraphs (a list needs its ``其次``); plus
   unnumbered headings: a short line holding a section keyword (``存在问题与改进措施：``), a
   paragraph or sentence opening with ``下一步，`` / ``今后，`` (next steps), a sentence
@@ -186,6 +187,7 @@ _HEAD_RE = re.compile(
     (?:
         (?P<part>第(?P<part_n>[{_CN}]{{1,3}})部分)
       | (?P<cn>(?P<cn_n>[{_CN}]{{1,3}})(?:、|(?<=^[{_CN}])[ \t]+(?=[\u4e00-\u9fff]))){_GRADE_AFTER}
+      | (?P<zero>^[ \t]*(?P<zero_n>0[1-9])[ \t]+)(?=[\u4e00-\u9fff])
     )
     | (?P<di>(?<![次名位])第(?P<di_n>[{_CN}]{{1,2}})[、,.:](?![{_CN}\d]))
     | (?P<pcn>\((?P<pcn_n>[{_CN}]{{1,3}})\))
@@ -205,7 +207,21 @@ _HEAD_RE = re.compile(
     """,
     re.MULTILINE | re.VERBOSE,
 )
-_STYLES = ("part", "cn", "di", "pcn", "ar", "par", "circ", "shi", "seq", "next", "lead", "leadw")
+_STYLES = (
+    "part",
+    "cn",
+    "zero",
+    "di",
+    "pcn",
+    "ar",
+    "par",
+    "circ",
+    "shi",
+    "seq",
+    "next",
+    "lead",
+    "leadw",
+)
 # A paragraph opening on its part without a heading: "当然，我们的工作也还存在一些不足：",
 # "自查中我们也发现了一些问题。" (problems: a quantifier makes it a lead-in, not the
 # "发现问题，立即整改" of a measure); "针对上述问题，学校将…" (next steps).
@@ -223,7 +239,8 @@ _PAIRED = frozenset(("shi", "di", "seq"))
 _UNNUMBERED = frozenset(("kw", "bare", "brk", "next", "lead", "leadw", "plead", "nlead"))
 #: styles of the structure a reviewer sees (find_sections)
 _MAJOR = frozenset(
-    ("part", "cn", "di", "pcn", "kw", "bare", "brk", "next", "lead", "leadw", "plead", "nlead")
+    ("part", "cn", "zero", "di", "pcn", "kw", "bare", "brk", "next", "lead", "leadw", "plead")
+    + ("nlead",)
 )
 _UNNUMBERED_KIND = {
     "next": "next_steps",
@@ -244,6 +261,8 @@ _KW_LINE_RE = re.compile(
                 "存在问题",
                 "存在的不足",
                 "存在不足",
+                "主要困难",
+                "存在的困难",
                 "下一步工作",
                 "下步打算",
                 "今后工作",
@@ -359,7 +378,7 @@ def _title_end(folded: str, body_start: int, line_end: int, style: str = "cn") -
 
 
 def _number(style: str, raw: str) -> int:
-    if style in ("ar", "par"):
+    if style in ("ar", "par", "zero"):
         return int(raw)
     if style == "circ":
         return ord(raw) - ord("①") + 1
@@ -393,11 +412,11 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
             toc_lines.add(ls)
             continue
         if (
-            style == "cn"
+            style in ("cn", "zero")
             and folded[body - 1] in " \t"
             and (le if le >= 0 else len(folded)) - start > 25
         ):
-            continue  # "一 基本数据": a numeral and a space head a short line only
+            continue  # "一 基本数据", "02 主要工作": a number and a space head a short line only
         n = 0 if style in _UNNUMBERED else _number(style, m.group(style + "_n"))
         cands.append((start, style, n, body))
     numbered_lines = {folded.rfind("\n", 0, c[0]) + 1 for c in cands} | toc_lines

@@ -434,3 +434,40 @@ def test_page_numbers_and_a_wechat_byline_are_residue() -> None:
     )
     residue = [r.text for r in find_residue(text, fold(text))]
     assert residue == ["原创 青山教育 2024年12月06日 17:30", "- 2 -", "点个“在看”，你最好看"]
+
+
+# --- rules added after the sixth blind texts (b61–b72, measured once before them) ---
+
+
+def test_wechat_numbered_parts_and_a_difficulties_line_are_headings() -> None:
+    para = "学校严格落实作业总量控制要求，各学科作业由备课组统一设计，实行公示制度，效果明显。"
+    text = f"01 基本情况\n{para}\n02 主要工作\n{para}\n存在的主要困难：\n{para}\n"
+    assert [(h.title, h.kind) for h in find_headings(text)] == [
+        ("01 基本情况", "overview"),
+        ("02 主要工作", "work_done"),
+        ("存在的主要困难", "problems"),
+    ]
+
+
+def test_more_blanks_and_gaps_of_the_sixth_set() -> None:
+    text = "1.……\n落款日期：2023年9月  日。初中不超过分钟，减少到张。"
+    assert [p.text for p in find_placeholders(text, fold(text))] == ["……", "  "]
+    assert _gaps(text) == ["过分钟", "到张"]
+    assert _nums("走访112户次，开展28场次，发放五十根跳绳") == [
+        ("112户次", 112.0, "户次"),
+        ("28场次", 28.0, "场次"),
+        ("五十根", 50.0, "根"),
+    ]
+
+
+def test_wechat_interface_and_document_site_chrome() -> None:
+    text = (
+        "学校落实双减政策，成效明显。\n往期推荐\n花灯进校园 非遗润童心\n\n预览时标签不可点\n"
+        "微信扫一扫\n关注该公众号\n知道了\n分享 收藏 在看 16 赞 9\n"
+        "文档格式：.docx  文档页数：3页  文档大小：21.5KB\n教师减负清单落实情况汇报.doc\n"
+    )
+    residue = " ".join(r.text for r in find_residue(text, fold(text)))
+    for chrome in ("往期推荐", "花灯进校园", "预览时标签", "微信扫一扫", "关注该公众号", "知道了"):
+        assert chrome in residue, chrome
+    assert "在看 16 赞 9" in residue and "文档页数" in residue and "汇报.doc" in residue
+    assert "成效明显" not in residue
