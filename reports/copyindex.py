@@ -344,7 +344,7 @@ def _fetch(sources: Collection[str]) -> dict[str, str]:
     """The texts of the candidate sources still there (deleted versions and inactive
     references drop out).
 
-    Whole texts, in one query without the ORM (a third of the fetch's time was Django's).
+    Whole texts, in one query without the ORM (Django's queryset was up to a third of it).
     The confirmation reads only the lines holding hits, about a seventh of a candidate's
     characters, but fetching just those is slower, not faster, on PostgreSQL: a substring
     of a UTF-8 text at a character offset is read from the text's first byte (only its

@@ -3,11 +3,11 @@
 The copy query fetches up to 32 candidate texts whole (``copyindex._fetch``). PostgreSQL
 compresses a text of ~5,000 Chinese characters to ~61 % with its default pglz and ~65 %
 with lz4, and decompresses lz4 several times faster: 32 real-report texts fetched in
-1.8 ms with lz4 against 2.5 ms with pglz (1.6 ms uncompressed), everything cached
-(benchmarks/RESULTS.md, "The copy query's text fetch"). Storing them uncompressed
-(``STORAGE EXTERNAL``) would make a substring cheaper only for plain-ASCII text; for UTF-8
-Chinese PostgreSQL reads a substring from the text's first byte anyway, and the texts
-would take 1.6 times the memory that the national index is short of.
+1.87 ms with lz4 against 2.60 ms with pglz (1.72 ms uncompressed), everything cached, the
+same 127 TOAST blocks (benchmarks/RESULTS.md, "The copy query's text fetch"). Storing them
+uncompressed (``STORAGE EXTERNAL``) would make a substring cheaper only in a single-byte
+encoding; in UTF-8 PostgreSQL reads a substring from the text's first byte anyway, and
+uncompressed texts take 1.6 times the memory that the national index is short of.
 
 Only the column's setting changes (no table rewrite, a brief lock): rows written from now
 on are compressed with lz4, existing rows keep pglz until they are written again (neither
