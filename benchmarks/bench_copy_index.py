@@ -347,8 +347,8 @@ def main() -> None:
         lookup_index(drop=False)
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE reports_copykey")
-            # The versions' TOAST too: left to autovacuum, it is read during the queries
-            # and counted in their blocks.
+            # The versions' TOAST too, so that autovacuum does not read it during the
+            # queries (its reads would be counted in their blocks).
             cur.execute("VACUUM ANALYZE reports_reportversion")
             cur.execute(
                 "SELECT pg_size_pretty(pg_total_relation_size(reltoastrelid)) FROM pg_class "
