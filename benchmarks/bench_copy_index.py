@@ -106,7 +106,9 @@ def create_versions(n: int, start: int, texts: list[str]) -> list[ReportVersion]
     schools = Organization.objects.bulk_create(
         [
             Organization(
-                name=f"学校{i}",
+                # A name a report could write (ending in 小学): "学校12345" is an odd name,
+                # which the worker's 套用他校 check reads for every report.
+                name=f"基准{i}号小学",
                 code=f"B{i:09d}",
                 kind="school",
                 parent=by_county[i // SCHOOLS_PER_COUNTY],
@@ -180,20 +182,64 @@ def thin() -> None:
 
 
 class Stopwatch:
-    """Time spent in the index's two SQL steps during queries."""
+    """Time spent in the index's two SQL steps during queries, and the characters of
+    candidate text the fetch brought back (line breaks not counted: a windowed fetch pads
+    the gaps between its windows with them)."""
 
     def __init__(self) -> None:
         self.spent = {"lookup": 0.0, "fetch": 0.0}
+        self.fetched_chars = 0
+        self.fetched_texts = 0
 
     def wrap(self, name: str, fn):
         def timed(*args, **kwargs):
             began = time.perf_counter()
             try:
-                return fn(*args, **kwargs)
+                out = fn(*args, **kwargs)
             finally:
                 self.spent[name] += time.perf_counter() - began
+            if name == "fetch":
+                self.fetched_texts += len(out)
+                self.fetched_chars += sum(len(t) - t.count("\n") for t in out.values())
+            return out
 
         return timed
+
+
+#: block counters of the two tables a query reads (pg_statio_all_tables): 8 kB blocks found
+#: in shared_buffers (hit) or asked of the OS (read), for the table, its indexes and, for
+#: the versions, their TOAST (the texts)
+BLOCKS = """
+    SELECT relname, heap_blks_hit, heap_blks_read, idx_blks_hit, idx_blks_read,
+           coalesce(toast_blks_hit, 0), coalesce(toast_blks_read, 0),
+           coalesce(tidx_blks_hit, 0), coalesce(tidx_blks_read, 0)
+    FROM pg_statio_all_tables WHERE relname IN ('reports_reportversion', 'reports_copykey')
+"""
+
+
+def blocks() -> dict[str, tuple[int, ...]]:
+    """The counters now, this backend's own included (flushed first)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_stat_force_next_flush()")
+    with connection.cursor() as cur:  # a statement later: the flush ran in between
+        cur.execute("SELECT pg_stat_clear_snapshot()")
+        cur.execute(BLOCKS)
+        return {name: tuple(values) for name, *values in cur.fetchall()}
+
+
+def blocks_per_query(before: dict, after: dict, queries: int) -> dict[str, float]:
+    """Blocks per query: copy index (table + hash index), versions (table + its index) and
+    texts (TOAST table + its index), each as hit + read."""
+    d = {n: [a - b for a, b in zip(after[n], before[n], strict=True)] for n in after}
+    ck, rv = d["reports_copykey"], d["reports_reportversion"]
+    return {
+        "index_hit": (ck[0] + ck[2]) / queries,
+        "index_read": (ck[1] + ck[3]) / queries,
+        "versions_hit": (rv[0] + rv[2]) / queries,
+        "versions_read": (rv[1] + rv[3]) / queries,
+        "toast_hit": (rv[4] + rv[6]) / queries,
+        "toast_read": (rv[5] + rv[7]) / queries,
+    }
 
 
 WORKER_SCRIPT = """
@@ -301,6 +347,14 @@ def main() -> None:
         lookup_index(drop=False)
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE reports_copykey")
+            # The versions' TOAST too, so that autovacuum does not read it during the
+            # queries (its reads would be counted in their blocks).
+            cur.execute("VACUUM ANALYZE reports_reportversion")
+            cur.execute(
+                "SELECT pg_size_pretty(pg_total_relation_size(reltoastrelid)) FROM pg_class "
+                "WHERE relname = 'reports_reportversion'"
+            )
+            toast_size = cur.fetchone()[0]
             cur.execute("SELECT count(*) FROM reports_copykey")
             keys = cur.fetchone()[0]
             cur.execute(
@@ -319,11 +373,13 @@ def main() -> None:
         for i in range(args.queries):
             paste = paste_from(rng, sample_texts[i % len(sample_texts)]) if i % 10 < 3 else []
             queries.append(make_text(rng, pool, chars, paste))
+        counted = blocks()
         for text in queries:
             t = time.perf_counter()
             matches = copyindex.query(text)
             timings.append((time.perf_counter() - t) * 1000)
             found += bool(matches)
+        read = blocks_per_query(counted, blocks(), args.queries)
         copyindex._lookup, copyindex._fetch = lookup, fetch
         # Python heap in a separate pass: tracemalloc slows every allocation down.
         tracemalloc.start()
@@ -382,6 +438,10 @@ def main() -> None:
                 "lookup": watch.spent["lookup"] * 1000 / args.queries,
                 "fetch": watch.spent["fetch"] * 1000 / args.queries,
                 "found": found,
+                "blocks": read,
+                "toast_size": toast_size,
+                "texts": watch.fetched_texts / args.queries,
+                "chars": watch.fetched_chars / args.queries,
                 "heap": heap_mb,
                 "rate": _spread(rates[0][0]),
                 "rows_per": rates[0][1],
@@ -410,10 +470,27 @@ def main() -> None:
             f"| {r['cpu'][0]:.2f} + {r['cpu'][1]:.2f} = {sum(r['cpu']):.2f} |"
         )
     print(
+        "\n| reports indexed | texts' TOAST size | candidate texts fetched per query "
+        "| characters fetched per query | blocks per query, hit + read: copy index "
+        "| versions | texts (TOAST) |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        b = r["blocks"]
+        print(
+            f"| {r['size']:,} | {r['toast_size']} | {r['texts']:.1f} | {r['chars']:,.0f} "
+            f"| {b['index_hit']:.0f} + {b['index_read']:.0f} "
+            f"| {b['versions_hit']:.0f} + {b['versions_read']:.0f} "
+            f"| {b['toast_hit']:.0f} + {b['toast_read']:.0f} |"
+        )
+    print(
         "\nfill times (COPY + thinning + hash index + VACUUM): "
         + ", ".join(f"{r['size']:,}: {r['fill_s']:.0f} s" for r in rows)
     )
-    # Last: the table above is printed whatever happens to the worker's run.
+    # Last: the table above is printed whatever happens to the worker's run. The org tree
+    # analysed first, as autovacuum would have by then (the 套用他校 lookup's plan).
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE reports_organization")
     worker = worker_run(versions_sample=[v.pk for v in first_versions])
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process (it also builds the synthetic index): {rss:.0f} MB")

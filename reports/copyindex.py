@@ -331,12 +331,38 @@ def _lookup(
     return hits
 
 
+#: the candidates' texts, versions and active reference texts, in one round trip (a
+#: reference's id comes back negative, as in the index)
+FETCH = f"""
+    SELECT id, text FROM {ReportVersion._meta.db_table} WHERE id = ANY(%s::bigint[])
+    UNION ALL
+    SELECT -id, text FROM {ReferenceText._meta.db_table} WHERE id = ANY(%s::bigint[]) AND active
+"""  # noqa: S608 - table names from model meta, values bound as parameters
+
+
 def _fetch(sources: Collection[str]) -> dict[str, str]:
-    """The texts of the candidate sources still there (deleted versions drop out)."""
+    """The texts of the candidate sources still there (deleted versions and inactive
+    references drop out).
+
+    Whole texts, in one query without the ORM (Django's queryset was up to a third of it).
+    The confirmation reads only the lines holding hits, about a seventh of a candidate's
+    characters, but fetching just those is slower, not faster, on PostgreSQL: a substring
+    of a UTF-8 text at a character offset is read from the text's first byte (only its
+    tail is spared), and cutting lines out in SQL costs the server more than sending the
+    whole texts (benchmarks/RESULTS.md, "The copy query's text fetch"). At national size
+    the fetch's cost is the candidates' TOAST pages, which only memory and compression
+    (migration 0019: lz4) make cheaper; docs/scaling.md.
+    """
     ids: dict[str, list[int]] = defaultdict(list)
     for label in sources:
         kind, _, pk = label.partition(":")
         ids[kind].append(int(pk))
+    if not ids["version"] and not ids["reference"]:
+        return {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(FETCH, [ids["version"], ids["reference"]])
+            return {_label(source): text for source, text in cursor.fetchall()}
     texts = {
         _label(pk): text
         for pk, text in ReportVersion.objects.filter(pk__in=ids["version"]).values_list(
