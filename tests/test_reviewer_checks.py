@@ -84,37 +84,36 @@ def test_twenty_blanks_are_one_entry_with_their_count(world, login):
     assert "模板空白 ×20" in queue and "缺数字" in queue
 
 
-def test_an_old_result_without_the_new_keys_still_renders(world, login):
+def _stored_result(world, flags: dict, result: dict) -> Report:
+    """A submitted report whose analysis result is ``flags`` / ``result`` as stored."""
     campaign = make_campaign(world)
     report = Report.objects.get(campaign=campaign, organization=world.school_a1)
     fill(report, world.alice)
     version = report_submit(report_id=report.pk, actor=world.alice)
     AnalysisResult.objects.update_or_create(
         version=version,
-        defaults={"state": AnalysisState.DONE, "flags": {"placeholders": 0}, "result": {}},
+        defaults={"state": AnalysisState.DONE, "flags": flags, "result": result},
     )
+    return report
+
+
+def test_an_old_result_without_the_new_keys_still_renders(world, login):
+    report = _stored_result(world, {"placeholders": 0}, {})
     response = login(world.rita).get(f"/review/reports/{report.pk}/")
     assert response.status_code == 200 and "没有发现需要特别注意的地方" in response.content.decode()
 
 
 def test_a_malformed_stored_result_still_renders(world, login):
     """A result edited by hand or left by an old version: entries that are not objects."""
-    campaign = make_campaign(world)
-    report = Report.objects.get(campaign=campaign, organization=world.school_a1)
-    fill(report, world.alice)
-    version = report_submit(report_id=report.pk, actor=world.alice)
-    AnalysisResult.objects.update_or_create(
-        version=version,
-        defaults={
-            "state": AnalysisState.DONE,
-            "flags": {"copies": 1, "off_topic": True},
-            "result": {
-                "copies": ["x", None, 3, {"start": 0, "end": 2, "source": 7}],
-                "placeholders": "XX",
-                "topic": "off",
-                "self_copy": ["spans"],
-                "gaps": [[0, 2]],
-            },
+    report = _stored_result(
+        world,
+        {"copies": 1, "off_topic": True},
+        {
+            "copies": ["x", None, 3, {"start": 0, "end": 2, "source": 7}],
+            "placeholders": "XX",
+            "topic": "off",
+            "self_copy": ["spans"],
+            "gaps": [[0, 2]],
         },
     )
     response = login(world.rita).get(f"/review/reports/{report.pk}/")
