@@ -20,6 +20,10 @@ so an empty list means "there is none here" and every finding is then false):
   quantity) / a gap overlaps it; any other finding is false.
 * ``residue``: template-site chrome — the share of its characters that residue covers.
 * ``topic`` + ``on_topic``: the preset the text is scored under and the expected verdict.
+* ``campaign`` (+ ``school``, ``county``, ``source``): texts written as one campaign's
+  uploads (several schools pasting from the same template sites); with ``--campaign`` each
+  is analysed with the site-frame lines its campaign's texts show together (the rule of
+  ``reports.chrome``), without it alone, as a single text.
 * ``blind``: true for texts written and labelled by someone who never read the engine's
   code (``b01``–``b12`` 2026-11-30, ``b13``–``b24`` and ``b25``–``b36`` 2026-12-01, each set
   measured once before the engine was tuned on it; RESULTS.md); their table is printed
@@ -45,6 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from reports.analysis import analyze  # noqa: E402
+from reports.analysis.residue import campaign_site_lines  # noqa: E402
 
 EVAL = REPO / "benchmarks" / "eval"
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -110,9 +115,26 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def evaluate(only: set[str] | None, verbose: bool) -> dict[str, Tally]:
+def campaign_lines(only: set[str] | None) -> dict[str, set[int]]:
+    """Per ``campaign`` label, the site-frame line keys its texts show together — what the
+    pipeline's count (``reports.chrome``) learns once every school of it has submitted."""
+    shapes: dict[str, list] = {}
+    for path in sorted(EVAL.glob("*.json")):
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        if "campaign" not in meta or (only and meta.get("id", path.stem) not in only):
+            continue
+        text = load_text(meta, path)
+        if text is not None:
+            a = analyze(text, topic=meta.get("topic", "shuangjian"))
+            school = meta.get("school") or meta.get("id", path.stem)
+            shapes.setdefault(meta["campaign"], []).append((school, a.shape_lines))
+    return {name: campaign_site_lines(texts) for name, texts in shapes.items()}
+
+
+def evaluate(only: set[str] | None, verbose: bool, campaign: bool = False) -> dict[str, Tally]:
     t = {k: Tally() for k in ("headings", "figures", "masks", "gaps", "residue", "topic")}
     texts = skipped = 0
+    site = campaign_lines(only) if campaign else {}
     for path in sorted(EVAL.glob("*.json")):
         meta = json.loads(path.read_text(encoding="utf-8"))
         ident = meta.get("id", path.stem)
@@ -123,7 +145,11 @@ def evaluate(only: set[str] | None, verbose: bool) -> dict[str, Tally]:
             skipped += 1
             continue
         texts += 1
-        a = analyze(text, topic=meta.get("topic", "shuangjian"))
+        a = analyze(
+            text,
+            topic=meta.get("topic", "shuangjian"),
+            site_lines=site.get(meta.get("campaign", ""), frozenset()),
+        )
         heads = list(getattr(a, "headings", None) or a.sections)
 
         if "headings" in meta:
@@ -323,9 +349,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss and false find")
     ap.add_argument("--only", default="", help="comma-separated ids")
+    ap.add_argument(
+        "--campaign",
+        action="store_true",
+        help="texts labelled with a campaign are analysed with its counted site lines",
+    )
     args = ap.parse_args()
     only = {s for s in args.only.split(",") if s} or None
-    print(table(evaluate(only, args.verbose)))
+    print(table(evaluate(only, args.verbose, args.campaign)))
     if only is None:
         labels = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in EVAL.glob("*.json")}
         held = {name for name, label in labels.items() if label.get("holdout")}

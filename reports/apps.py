@@ -33,6 +33,9 @@ class ReportsConfig(AppConfig):
             notifications.on_version_submitted,
             dispatch_uid="reports.notifications.on_version_submitted",
         )
+        events.analyses_stale.connect(
+            tasks.on_analyses_stale, dispatch_uid="reports.tasks.on_analyses_stale"
+        )
         # A deleted 范文 leaves no index rows behind (they would hide real sources).
         post_delete.connect(
             copyindex.on_reference_deleted,

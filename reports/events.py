@@ -6,3 +6,7 @@ from django.dispatch import Signal
 
 # Sent after the transaction that created a ReportVersion has committed; kwargs: version_id.
 version_submitted = Signal()
+
+# Sent when analyses already stored have become incomplete (the campaign's count learned a
+# template site's frame their texts hold, reports.chrome); kwargs: version_ids.
+analyses_stale = Signal()

@@ -20,8 +20,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from reports import copyindex, peers
-from reports.analysis import ANALYZER_VERSION, analysis_to_dict, analyze
+from reports import chrome, copyindex, events, peers
+from reports.analysis import ANALYZER_VERSION, Analysis, analysis_to_dict, analyze
 from reports.analysis.anomalies import find_anomalies
 from reports.analysis.boilerplate import drop_boilerplate, own_share
 from reports.analysis.copies import CopyIndex
@@ -66,7 +66,7 @@ def run_analysis(version_id: int, *, force: bool = False) -> AnalysisResult:
         result.save(update_fields=["state", "started_at", "attempts"])
     began = time.monotonic()
     try:
-        payload, flags = _analyse(version_id)
+        payload, flags, stale = _analyse(version_id)
     except Exception as exc:
         AnalysisResult.objects.filter(pk=result.pk).update(
             state=AnalysisState.FAILED,
@@ -85,6 +85,9 @@ def run_analysis(version_id: int, *, force: bool = False) -> AnalysisResult:
     with transaction.atomic():
         result.save()
         record_copy_sources(result)
+    if stale:
+        # this text made a line a site's frame: the texts that held it learn it now
+        events.analyses_stale.send(sender=None, version_ids=stale)
     return result
 
 
@@ -102,13 +105,17 @@ def record_copy_sources(result: AnalysisResult) -> None:
     )
 
 
-def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any], list[int]]:
     version = ReportVersion.objects.select_related("report__campaign", "report__organization").get(
         pk=version_id
     )
     campaign = version.report.campaign
     text = version.text
-    payload = text_payload(campaign, text, version.indicator_values)
+    analysis = engine(campaign, text)
+    site, stale = chrome.record(version, analysis.shape_lines)
+    if site:
+        analysis = engine(campaign, text, site)
+    payload = text_payload(campaign, analysis, text, version.indicator_values)
     # Quoting policy documents is not copying: matches need a sentence's worth of text
     # outside the phrase library and outside what many schools in several counties share.
     found, common = copyindex.check_index_and_boilerplate(version)
@@ -146,14 +153,20 @@ def _analyse(version_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
         "self_copy_share": payload["self_copy"]["share"],
         "self_copy": payload["self_copy"]["share"] >= SELF_COPY_FLAG,
     }
-    return payload, flags
+    return payload, flags, stale
 
 
-def text_payload(campaign: Campaign, text: str, values: dict[str, Any]) -> dict[str, Any]:
-    """The steps the worker and the school's self-check share: the engine on the text, the
-    campaign's required sections, and the prose numbers against the form's values."""
+def engine(campaign: Campaign, text: str, site_lines: frozenset[int] = frozenset()) -> Analysis:
+    """The engine on ``text`` with the campaign's topic, required sections and site lines."""
     required = [s["kind"] for s in campaign.sections if s.get("kind") != "other"]
-    analysis = analyze(text, topic=campaign.topic, required_kinds=required)
+    return analyze(text, topic=campaign.topic, required_kinds=required, site_lines=site_lines)
+
+
+def text_payload(
+    campaign: Campaign, analysis: Analysis, text: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    """The steps the worker and the school's self-check share: the engine's findings, the
+    campaign's required sections, and the prose numbers against the form's values."""
     payload = analysis_to_dict(analysis)
     payload["missing_kinds"] = analysis.missing_kinds
     payload["problems"], payload["measures"] = analysis.problems, analysis.measures
@@ -177,7 +190,11 @@ def draft_analysis(report: Report) -> dict[str, Any]:
     """
     text = report.full_text()
     values = {**report.indicator_values, **computed_values(report.indicator_values)}
-    payload = text_payload(report.campaign, text, values)
+    analysis = engine(report.campaign, text)
+    site = chrome.known(report.campaign_id, analysis.shape_lines)
+    if site:
+        analysis = engine(report.campaign, text, site)
+    payload = text_payload(report.campaign, analysis, text, values)
     payload["text"] = text
     payload["other_units"] = [
         {"start": f.start, "end": f.end, "text": f.name}

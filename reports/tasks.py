@@ -85,6 +85,11 @@ def on_version_submitted(sender, version_id: int, **kwargs) -> None:
     enqueue_analysis(version_id)
 
 
+def on_analyses_stale(sender, version_ids: list[int], **kwargs) -> None:
+    for version_id in version_ids:
+        enqueue_analysis(version_id)
+
+
 def enqueue_analysis(version_id: int) -> AnalysisResult:
     """Mark the version's analysis pending and dispatch it; never raises for a broker error."""
     result, _ = AnalysisResult.objects.get_or_create(version_id=version_id)

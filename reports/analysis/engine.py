@@ -6,14 +6,14 @@ exclusive); every reported ``text`` equals ``source[start:end]``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .checklist import ChecklistItem, check_coverage
 from .numbers import Quantity, find_numbers
 from .placeholders import Gap, Placeholder, find_gaps, find_placeholders
-from .residue import Residue, find_residue
+from .residue import Residue, ShapeLine, residue_and_lines
 from .sections import Section, find_structure, missing_kinds
 from .signals import BurdenSignal, find_signals
 from .summary import summarise
@@ -69,6 +69,8 @@ class Analysis:
     headings: list[Section] = field(default_factory=list)
     #: figures left out (缺数字): a measure word with no number ("共开展了次专项检查")
     gaps: list[Gap] = field(default_factory=list)
+    #: the text's chrome-shaped lines by key (for the campaign's count; not stored)
+    shape_lines: list[ShapeLine] = field(default_factory=list)
     version: str = ANALYZER_VERSION
 
 
@@ -77,14 +79,21 @@ def analyze(
     *,
     topic: str = "shuangjian",
     required_kinds: Sequence[str] = DEFAULT_REQUIRED,
+    site_lines: Collection[int] = frozenset(),
 ) -> Analysis:
-    """Analyse one report text (see the module docstrings for each rule)."""
+    """Analyse one report text (see the module docstrings for each rule).
+
+    ``site_lines``: keys of lines the campaign has shown to be a template site's frame
+    (``residue.residue_and_lines``); the pipeline passes them, a lone text has none.
+    """
     if not isinstance(text, str):
         raise TypeError("analyze() expects str; decode bytes with decode_bytes() first")
     folded = fold(text)
     genre = detect_genre(folded)
     headings, sections = find_structure(text, folded, report=genre == "report")
-    residue = find_residue(text, folded)
+    residue, shape_lines = residue_and_lines(
+        text, folded, frozenset(h.start for h in headings), site_lines
+    )
     residue_spans = [(r.start, r.end) for r in residue]
     numbers = find_numbers(text, folded, residue_spans)
     # residue is its own pass: the topic score and the summary read the text without it
@@ -115,6 +124,7 @@ def analyze(
         measures=measures,
         headings=headings,
         gaps=find_gaps(text, folded, residue_spans),
+        shape_lines=shape_lines,
     )
 
 

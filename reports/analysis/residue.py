@@ -19,16 +19,34 @@ page title with the site's name (``…自查报告_范文网``, ``… - 道客�
 the page title repeated in the text: a short unnumbered line (not a section heading) that
 stands again later — every occurrence after the first is residue.
 
+A **chrome block** at the text's edge: a site prints its frame as a run of short lines
+above the report (before its first paragraph of prose) or below it (after the last). Once
+one line of such a run is residue, the run's other chrome-shaped lines are too
+(``_edge_blocks``): short, no sentence punctuation, not a heading, not the report's title
+(a line naming a report genre: 报告/总结/方案 …), not a signature or a date — those end a
+run, so the report's own title, signature and date are never taken. Only the edges:
+between two paragraphs of prose a run of short lines is more likely a pasted table.
+
 Residue is its own pass: the engine hands its spans to the other passes, and numbers,
 placeholders' separators, gaps, the topic score and the summary ignore them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-__all__ = ["Residue", "find_residue"]
+__all__ = [
+    "SITE_LINE_SCHOOLS",
+    "Residue",
+    "ShapeLine",
+    "campaign_site_lines",
+    "find_residue",
+    "line_key",
+    "residue_and_lines",
+]
 
 # Markers found anywhere.  The leading lookahead lists the first character of every
 # alternative (a fast reject: Python's re tries each alternative at each position).
@@ -146,14 +164,152 @@ def _related_lists(folded: str) -> list[tuple[int, int]]:
     ]
 
 
-def find_residue(text: str, folded: str) -> list[Residue]:
-    """Lines or sentences that carry template-website residue."""
-    spans: list[tuple[int, int]] = []
-    n = len(folded)
+# a line of prose: sentence punctuation and some length (chrome lines are short)
+_PROSE_RE = re.compile(r"[。!?;,][^\n]{0,400}$|^[^\n]{0,400}[。!?;]")
+_PROSE_MIN = 20
+_CHROME_MAX = 40
+_GENRE_RE = re.compile(r"报告|总结|汇报|自查|方案|计划|讲话|通知|意见|情况|发言")
+_DATE_LINE_RE = re.compile(r"[\dXx×*〇○零一二三四五六七八九十年月日号 \t./-]+")
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def line_key(line: str) -> int:
+    """The key of a chrome-shaped line, as the campaign's line count stores it: spaces
+    dropped and every run of digits one sign (a site varies its counts, dates and page
+    numbers from page to page), hashed to a signed 64-bit integer."""
+    norm = _DIGITS_RE.sub("#", "".join(line.split()))
+    digest = hashlib.blake2b(norm.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ShapeLine:
+    """A chrome-shaped line of a text (short, no sentence punctuation, not a heading, not
+    the title, signature or date), by ``line_key``: ``edge`` when it stands above the
+    first paragraph of prose or below the last, ``chrome`` when its edge run holds residue
+    found in this text. The pipeline counts edge lines across a campaign's schools."""
+
+    key: int
+    edge: bool
+    chrome: bool
+
+
+def _classify(folded: str, heading_starts: frozenset[int]) -> list[tuple[int, int, str]]:
+    """Each non-blank line's (start, end, kind): prose / keep / shape."""
+    lines: list[tuple[int, int, str]] = []
+    at = 0
+    for raw in folded.split("\n"):
+        s, e = at, at + len(raw)
+        at = e + 1
+        line = raw.strip()
+        if not line:
+            continue
+        s += len(raw) - len(raw.lstrip())
+        e = s + len(line)
+        if len(line) >= _PROSE_MIN and _PROSE_RE.search(line):
+            kind = "prose"
+        elif (
+            len(line) > _CHROME_MAX
+            or s in heading_starts
+            or _SENT_END.search(line)
+            or _GENRE_RE.search(line)
+            or line.endswith((*_signature_ends(), ":"))
+            or _DATE_LINE_RE.fullmatch(line)
+        ):
+            kind = "keep"
+        else:
+            kind = "shape"
+        lines.append((s, e, kind))
+    return lines
+
+
+def _edge_runs(lines: list[tuple[int, int, str]]) -> list[list[int]]:
+    """Runs of consecutive shape lines above the first prose line and below the last."""
+    prose = [i for i, line in enumerate(lines) if line[2] == "prose"]
+    if not prose:
+        return []
+    runs: list[list[int]] = []
+    for lo, hi in ((0, prose[0]), (prose[-1] + 1, len(lines))):
+        run: list[int] = []
+        for i in [*range(lo, hi), None]:
+            if i is not None and lines[i][2] == "shape":
+                run.append(i)
+            elif run:
+                runs.append(run)
+                run = []
+    return runs
+
+
+def find_residue(
+    text: str,
+    folded: str,
+    heading_starts: frozenset[int] = frozenset(),
+    site_lines: Collection[int] = frozenset(),
+) -> list[Residue]:
+    """Lines or sentences that carry template-website residue (``heading_starts``: where
+    the structure pass found headings, never chrome; ``site_lines``: keys of lines the
+    campaign's count has shown to be a site's frame, see ``residue_and_lines``)."""
+    return residue_and_lines(text, folded, heading_starts, site_lines)[0]
+
+
+def residue_and_lines(
+    text: str,
+    folded: str,
+    heading_starts: frozenset[int] = frozenset(),
+    site_lines: Collection[int] = frozenset(),
+) -> tuple[list[Residue], list[ShapeLine]]:
+    """The residue and the text's chrome-shaped lines.
+
+    ``site_lines``: keys (``line_key``) of lines that stand at the edge of many schools'
+    texts of the campaign, beside residue in at least one: a site's frame that no marker
+    names. Every chrome-shaped line with such a key is residue, and it seeds its edge run
+    like a marker does.
+    """
     found = [(m.start(), m.end()) for m in _MARKERS.finditer(folded)]
     found += _repeated_titles(folded)
     found += _related_lists(folded)
+    lines = _classify(folded, heading_starts)
+    keys = [line_key(folded[s:e]) if kind == "shape" else 0 for s, e, kind in lines]
+    if site_lines:
+        found += [
+            (s, e)
+            for (s, e, kind), key in zip(lines, keys, strict=True)
+            if kind == "shape" and key in site_lines
+        ]
     found.sort()
+    marked = _overlapping(lines, found)
+    edge: dict[int, bool] = {}
+    for run in _edge_runs(lines):
+        chrome = any(marked[i] for i in run)
+        for i in run:
+            edge[i] = chrome
+            if chrome and not marked[i]:
+                found.append(lines[i][:2])
+    found.sort()
+    shapes = [
+        ShapeLine(keys[i], i in edge, edge.get(i, False))
+        for i, line in enumerate(lines)
+        if line[2] == "shape"
+    ]
+    return _spans(text, folded, found), shapes
+
+
+def _overlapping(lines: list[tuple[int, int, str]], found: list[tuple[int, int]]) -> list[bool]:
+    """For each line (in order), whether a found span (sorted by start) overlaps it."""
+    out: list[bool] = []
+    j, reach = 0, -1  # reach: the furthest end of the spans that start before the line
+    for s, e, _ in lines:
+        while j < len(found) and found[j][0] < s:
+            reach = max(reach, found[j][1])
+            j += 1
+        out.append(reach > s or (j < len(found) and found[j][0] < e))
+    return out
+
+
+def _spans(text: str, folded: str, found: list[tuple[int, int]]) -> list[Residue]:
+    """Each marker grown to its line (or its sentence, on a long line), merged."""
+    spans: list[tuple[int, int]] = []
+    n = len(folded)
     for m_start, m_end in found:
         ls = folded.rfind("\n", 0, m_start) + 1
         le = folded.find("\n", m_end)
@@ -177,3 +333,22 @@ def find_residue(text: str, folded: str) -> list[Residue]:
         else:
             spans.append((ls, le))
     return [Residue(text[s:e], s, e) for s, e in spans]
+
+
+#: a chrome-shaped line at the edge of this many schools' texts of a campaign, beside
+#: residue in at least one of them, is a site's frame (``residue_and_lines``)
+SITE_LINE_SCHOOLS = 3
+
+
+def campaign_site_lines(texts: Iterable[tuple[object, Iterable[ShapeLine]]]) -> set[int]:
+    """The site-frame keys of a campaign, from each school's (school, shape lines) — the
+    rule ``reports.chrome`` applies with its table, for whole sets in memory (eval, tests)."""
+    schools: dict[int, set[object]] = {}
+    chrome: set[int] = set()
+    for school, lines in texts:
+        for line in lines:
+            if line.edge:
+                schools.setdefault(line.key, set()).add(school)
+                if line.chrome:
+                    chrome.add(line.key)
+    return {k for k, s in schools.items() if len(s) >= SITE_LINE_SCHOOLS and k in chrome}

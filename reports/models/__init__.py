@@ -8,6 +8,7 @@ project imports them, and the migrations name callables as ``reports.models.<nam
 from reports.models.accounts import Membership, Organization, User
 from reports.models.analysis import (
     AnalysisResult,
+    ChromeLine,
     CopyKey,
     CopySource,
     IndexedVersion,
@@ -46,6 +47,7 @@ __all__ = [
     "AuditEvent",
     "Campaign",
     "ChecklistItemDefinition",
+    "ChromeLine",
     "CopyKey",
     "ExportJob",
     "ImportJob",

@@ -145,3 +145,32 @@ class IndexedVersion(models.Model):
 
     def __str__(self) -> str:
         return f"indexed version {self.version_id}"
+
+
+class ChromeLine(models.Model):
+    """A chrome-shaped line at the edge of a school's latest text in a campaign, by key
+    (``analysis.residue.line_key``): the campaign's count of template-site frames.
+
+    ``reports.chrome`` writes a school's rows with each analysis and reads how many schools
+    share a key; ``chrome`` says the line stood beside residue in that school's text.
+    """
+
+    campaign = models.ForeignKey("reports.Campaign", on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        "reports.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.BigIntegerField()
+    chrome = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "网页框架行"
+        verbose_name_plural = "网页框架行"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organization", "key"], name="chrome_line_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "key"], name="chrome_line_key")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.organization_id}:{self.key}"
