@@ -72,6 +72,7 @@ _ANYWHERE = r"""
 
     | 浏览(?:次数|量)?[ \t]*:[ \t]*\d+ | 阅读量[ \t]*:? | 版权归原作者 | 侵权[^\n。]{0,6}删除
     | 道客巴巴 | 百度文库 | 原创力文档 | 豆丁网 | 文库网
+    | ©[ \t]*\d{4} | 版权所有 | ICP备 | 收录于合集 | ★{2,}[★☆]* | ★+☆+
 """
 # Markers that hold a whole line (tried at line starts only).
 _LINE = r"""
@@ -98,10 +99,15 @@ _LINE = r"""
     | [^\n]{0,20}下一页[ \t]*$
     | [^\n]{2,40}?[_|][ \t]*[^\n_|]{1,10}?(?:网|文库|文档)[ \t]*$
     | [^\n。,]{2,30}?(?:范文|模板|范本)(?:大全|精选)?[ \t]*$
+    | [ \t]*篇[一二三四五六七八九十]{1,3}[ \t]*$
+    | [ \t]*\#[^\s\#]{1,12}[ \t]+\d+[ \t]*个[ \t]*$
+    | [ \t]*(?:范文|收藏|干货|推荐|精选|必看|建议收藏|实用)[ \t]*\|
+    | (?:[^\n|]{1,8}\|){3}
+    | (?:[^\n>]{1,12}>){2,}[^\n>]{1,12}$
 """
 _FIRST_CHARS = (
     "由会请搜下小供欢相猜热推延精通范([\\d本文来海中时作免方w点全完复收如不或以hw"
-    "登查展阅继还V开立分打关当共第浏版侵道百原豆扫获预微使"
+    "登查展阅继还V开立分打关当共第浏版侵道百原豆扫获预微使©I★"
 )
 _MARKERS = re.compile(
     rf"(?=[{_FIRST_CHARS}])(?:{_ANYWHERE})|^(?:{_LINE})",
@@ -150,7 +156,7 @@ def _repeated_titles(folded: str) -> list[tuple[int, int]]:
 _RELATED_RE = re.compile(
     r"^[ \t]*(?:相关范文推荐|相关推荐|猜您喜欢|猜你喜欢|热门推荐|推荐阅读|延伸阅读|相关文章"
     r"|往期推荐|往期回顾|相关文档推荐|相关文档)"
-    r"[^\n]{0,10}\n((?:[ \t]*[^\n。,;!?]{2,40}[ \t]*(?:\n|$))+)",
+    r"[^\n]{0,10}\n((?:[ \t]*[^\n。;]{2,40}[ \t]*(?:\n|$))+)",
     re.M,
 )
 
@@ -167,6 +173,8 @@ def _related_lists(folded: str) -> list[tuple[int, int]]:
 # a line of prose: sentence punctuation and some length (chrome lines are short)
 _PROSE_RE = re.compile(r"[。!?;,][^\n]{0,400}$|^[^\n]{0,400}[。!?;]")
 _PROSE_MIN = 20
+#: a marker takes its whole line up to this length, else only its sentence
+_WHOLE_LINE = 150
 _CHROME_MAX = 40
 _GENRE_RE = re.compile(r"报告|总结|汇报|自查|方案|计划|讲话|通知|意见|情况|发言")
 _DATE_LINE_RE = re.compile(r"[\dXx×*〇○零一二三四五六七八九十年月日号 \t./-]+")
@@ -268,16 +276,25 @@ def residue_and_lines(
     found = [(m.start(), m.end()) for m in _MARKERS.finditer(folded)]
     found += _repeated_titles(folded)
     found += _related_lists(folded)
+    found.sort()
     lines = _classify(folded, heading_starts)
+    marked = _overlapping(lines, found)
+    # a line a marker took whole is chrome whatever its shape: it joins its run, and its
+    # punctuation does not make it the first (or last) paragraph of prose
+    lines = [
+        (s, e, "shape" if hit and e - s <= _WHOLE_LINE else kind)
+        for (s, e, kind), hit in zip(lines, marked, strict=True)
+    ]
     keys = [line_key(folded[s:e]) if kind == "shape" else 0 for s, e, kind in lines]
     if site_lines:
-        found += [
+        site = [
             (s, e)
             for (s, e, kind), key in zip(lines, keys, strict=True)
             if kind == "shape" and key in site_lines
         ]
-    found.sort()
-    marked = _overlapping(lines, found)
+        if site:
+            found = sorted(found + site)
+            marked = _overlapping(lines, found)
     edge: dict[int, bool] = {}
     for run in _edge_runs(lines):
         chrome = any(marked[i] for i in run)
@@ -315,7 +332,7 @@ def _spans(text: str, folded: str, found: list[tuple[int, int]]) -> list[Residue
         le = folded.find("\n", m_end)
         if le < 0:
             le = n
-        if le - ls > 150:
+        if le - ls > _WHOLE_LINE:
             # long line: only the sentence holding the marker
             ss = ls
             for sm in _SENT_END.finditer(folded, ls, m_start):

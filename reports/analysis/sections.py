@@ -192,6 +192,7 @@ _HEAD_RE = re.compile(
     | (?P<di>(?<![次名位])第(?P<di_n>[{_CN}]{{1,2}})[、,.:](?![{_CN}\d]))
     | (?P<pcn>\((?P<pcn_n>[{_CN}]{{1,3}})\))
     | (?P<pre3>^[ \t]*)(?P<ar>(?P<ar_n>\d{{1,2}})(?:[、]|\.(?!\d)|。(?=\S)))(?!\d)
+    | (?P<pre11>(?<=[。;])[ \t]*)(?P<arin>(?P<arin_n>\d{{1,2}})[、.](?!\d))(?=[\u4e00-\u9fff])
     | (?P<pre4>{_AFTER_PUNCT})(?P<par>\((?P<par_n>\d{{1,2}})\))
     | (?P<pre9>{_AFTER_PUNCT})(?P<circ>(?P<circ_n>[①-⑳]))
     | (?P<pre10>(?:^|(?<=[。;:!?]))[ \t]*)(?P<seq>(?P<seq_n>首先|其次|再次|最后)[ \t]*,)
@@ -214,6 +215,7 @@ _STYLES = (
     "di",
     "pcn",
     "ar",
+    "arin",
     "par",
     "circ",
     "shi",
@@ -378,7 +380,7 @@ def _title_end(folded: str, body_start: int, line_end: int, style: str = "cn") -
 
 
 def _number(style: str, raw: str) -> int:
-    if style in ("ar", "par", "zero"):
+    if style in ("ar", "arin", "par", "zero"):
         return int(raw)
     if style == "circ":
         return ord(raw) - ord("①") + 1
@@ -441,6 +443,7 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
             numbered_lines.add(m.start())
     cands += _bare_lines(folded, numbered_lines)
     cands.sort()
+    cands = _inline_items(folded, cands)
     previous = 0
     for i, c in enumerate(cands):
         if c[1] == "seq":
@@ -457,6 +460,25 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
         cands = [c for c in cands if c[1] != style or c[0] in keep]
     # an item left as an ellipsis ("二是……") pairs its list but heads nothing
     return [c for c in cands if c[1] != "shi" or not _ELLIPSIS_RE.match(folded, c[3])]
+
+
+def _inline_items(folded: str, cands: list[tuple[int, str, int, int]]) -> list:
+    """Numbered items run together in one paragraph ("1.开齐课程。2.落实双减。3.…"): an
+    item after a sentence's end counts only as the next number of an item that opens the
+    same line (or follows one), and then is that item's style."""
+    out: list[tuple[int, str, int, int]] = []
+    last: tuple[int, int] | None = None  # (line start, number) of the line's latest item
+    for c in cands:
+        ls = folded.rfind("\n", 0, c[0]) + 1
+        if c[1] == "ar":
+            last = (ls, c[2])
+        elif c[1] == "arin":
+            if last is None or last != (ls, c[2] - 1):
+                continue
+            last = (ls, c[2])
+            c = (c[0], "ar", c[2], c[3])
+        out.append(c)
+    return out
 
 
 def _without_contents(folded: str, cands: list[tuple[int, str, int, int]]) -> list:

@@ -471,3 +471,55 @@ def test_wechat_interface_and_document_site_chrome() -> None:
         assert chrome in residue, chrome
     assert "在看 16 赞 9" in residue and "文档页数" in residue and "汇报.doc" in residue
     assert "成效明显" not in residue
+
+
+# seventh set (b73–b84, one campaign's uploads from three template sources)
+BODY7 = "本学期学校严格控制书面作业总量，三年级以上每天不超过60分钟，家长满意度明显提高。"
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "主页 | 总结 | 计划 | 讲话稿 | 登录",  # a site's navigation bar
+        "某某文档 > 中小学 > 教学管理 > 工作总结",  # a breadcrumb, with genre words
+        "Copyright © 2019-2024 某某网 版权所有",
+        "备案号：闽ICP备19000000号",
+        "★★★☆☆ 3.9分（12人评分）",
+        "收录于合集",
+        "#教育管理 12个",
+        "干货｜一篇讲清楚落实双减的自查报告，建议收藏",  # a WeChat headline with its tag
+        "篇二",  # an anthology's item marker on its own line
+    ],
+)
+def test_web_conventions_are_chrome_on_their_own_line(chrome: str) -> None:
+    text = f"{chrome}\n城南小学双减自查报告\n{BODY7}\n"
+    assert [r.text for r in find_residue(text, fold(text))] == [chrome]
+
+
+def test_a_marked_line_with_a_comma_is_not_the_first_paragraph() -> None:
+    # the banner below a WeChat byline has a comma; the short lines around it stay chrome
+    text = (
+        "作者某 某某号 2024-03-02 08:10 发表于江西\n点击上方蓝字关注我们，每天推送实用资料！\n"
+        "一起学习成长\n\n城南小学双减自查报告\n" + BODY7
+    )
+    found = [r.text for r in analyze(text).residue]
+    assert "一起学习成长" in found and not any("报告" in r for r in found)
+
+
+def test_related_titles_may_hold_commas_and_questions() -> None:
+    text = f"{BODY7}\n往期推荐\n开学第一周，班主任要做哪些事？\n作业设计怎样分层\n"
+    found = "\n".join(r.text for r in find_residue(text, fold(text)))
+    assert found == "往期推荐\n开学第一周，班主任要做哪些事？\n作业设计怎样分层"
+
+
+def test_numbered_items_run_together_in_one_paragraph_are_headings() -> None:
+    text = (
+        "一、主要成效\n1.课程开齐开足，没有挤占。2.作业总量下降，时长达标。"
+        "3.课后服务覆盖全体学生。另外，人均睡眠9.5小时。\n二、存在问题\n"
+    )
+    titles = [h.title for h in find_headings(text, fold(text))]
+    assert [t[:4] for t in titles] == ["一、主要", "1.课程", "2.作业", "3.课后", "二、存在"]
+    assert "9.5" not in " ".join(titles)
+    # an item number after a sentence only continues its paragraph's list
+    lone = "学校已完成整改。2.学生作业量明显减少。\n"
+    assert [h.title for h in find_headings(lone, fold(lone))] == []
