@@ -137,7 +137,7 @@ class Gap:
 _GAP_VERBS = (
     "开展|召开|举办|举行|组织|制定|制订|发放|收回|回收|印发|下发|出台|建立|开设|成立|设立|配备|"
     "聘请|评选|表彰|新增|受理|查处|发现|走访|梳理|取消|清理|合并|接受|培训|排查|关停|出动|拒绝|"
-    "精简|压减|开设|征集|收集|处理|整改|提出|完成|参与|参加|覆盖|涉及"
+    "精简|压减|开设|征集|收集|处理|整改|提出|完成|参与|参加|覆盖|涉及|听课|评课|授课"
 )
 _GAP_MEASURES = "次项名个份场期条篇件家所节批轮"
 # measure word + next character that make a word, not a count
@@ -155,7 +155,7 @@ _GAP_RE = re.compile(
     # fast reject: the first characters of the triggers and of the measure words
     r"(?=[了共累合总"
     + "".join(sorted({v[0] for v in _GAP_VERBS.split("|")}))
-    + r"份次项条篇户人名本%个天类的元门小张节分])"
+    + r"份次项条篇户人名本%个天类的元门小张节分所])"
     rf"(?:(?P<trig>了|共有|共计|累计|合计|总计|共|{_GAP_VERBS})(?P<m>[{_GAP_MEASURES}])"
     rf"|(?<=[\u4e00-\u9fff])(?P<m2>[份次项条篇个])(?=[,;。、:!?])"
     rf"|(?<={_COUNTED})(?P<m3>[人名])(?=[,;。、:!?])"
@@ -165,6 +165,7 @@ _GAP_RE = re.compile(
     r"|(?<=的)(?P<m7>[类项个次份条篇名])(?=[,;。、:!?])"
     r"|(?<=不超过|不少于|不低于|控制在|减少到|减少至|压减到|压减至|精简到|增加到)"
     r"(?P<m9>分钟|小时|[次个项人名张份元天所门节篇条%])"
+    r"|(?<=达到|[^到]达)(?P<m10>人次|[%次项个篇所元])"
     r"|(?<=[\u4e00-\u9fff])(?P<m5>%))"
 )
 # characters before a measure word that make a word with it (每次, 各项, 专项, 层次 …)

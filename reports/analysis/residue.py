@@ -19,6 +19,13 @@ page title with the site's name (``…自查报告_范文网``, ``… - 道客�
 the page title repeated in the text: a short unnumbered line (not a section heading) that
 stands again later — every occurrence after the first is residue.
 
+Web conventions every site shares: a navigation bar (three ``|`` or a spaced line after
+``首页``), a breadcrumb (two ``>``), ``©`` / ``版权所有`` / ``ICP备``, star ratings, a WeChat
+article's ``收录于合集``, ``#话题 12个`` tags, ``干货｜`` headline tags, its byline as a date and
+time, ``后台回复关键词``; an anthology's ``篇一`` / ``…报告 篇2`` item lines. A site's **page
+title over the school's own**: above the first paragraph, beside chrome, a line naming a
+report genre with another one (not a ``——`` subtitle, not a heading) below it.
+
 A **chrome block** at the text's edge: a site prints its frame as a run of short lines
 above the report (before its first paragraph of prose) or below it (after the last). Once
 one line of such a run is residue, the run's other chrome-shaped lines are too
@@ -73,6 +80,7 @@ _ANYWHERE = r"""
     | 浏览(?:次数|量)?[ \t]*:[ \t]*\d+ | 阅读量[ \t]*:? | 版权归原作者 | 侵权[^\n。]{0,6}删除
     | 道客巴巴 | 百度文库 | 原创力文档 | 豆丁网 | 文库网
     | ©[ \t]*\d{4} | 版权所有 | ICP备 | 收录于合集 | ★{2,}[★☆]* | ★+☆+
+    | 后台回复[^\n。]{0,6}?(?:关键词|获取) | 回复关键词
 """
 # Markers that hold a whole line (tried at line starts only).
 _LINE = r"""
@@ -85,17 +93,19 @@ _LINE = r"""
     | [ \t]*-*[ \t]*END[ \t]*-*[ \t]*$
     | [ \t]*——[^\n]{0,30}?\d+篇[ \t]*$
     | [^\n]{2,30}?(?:总结|报告|汇报|体会|方案|范文)[ \t]*
-      (?:\d{1,2}|篇[一二三四五六七八九十]+)[ \t]*$
+      (?:\d{1,2}|篇[一二三四五六七八九十\d]+)[ \t]*$
     | [^\n]{2,30}?大全[ \t]*[(（]?\d*篇?[)）]?[ \t]*$
     | [ \t]*第[一二三四五六七八九十]+篇[ \t]*:
     | [ \t]*篇[一二三四五六七八九十\d]+[ \t]*:
     | [ \t]*(?:上一篇|下一篇)[ \t]*:
     | [^\n]{0,3}?(?:点击上方|长按识别|长按二维码|阅读原文)
     | [^\n]{0,60}?\d{1,2}:\d{2}[ \t]*发表于
+    | [^\n]{2,30}?[ \t](?:19|20)\d{2}-\d{1,2}-\d{1,2}[ \t]+\d{1,2}:\d{2}[ \t]*$
     | [ \t]*(?:分享|收藏|在看|点赞|转发|赞)(?:[ \t]+(?:分享|收藏|在看|点赞|转发|赞|\d+)){1,8}[ \t]*$
     | [ \t]*(?:知道了|取消[ \t]+允许|往期推荐|往期回顾)[ \t]*$
     | [^\n]{2,40}\.(?:docx?|pdf|wps|DOCX?|PDF)[ \t]*$
     | [ \t]*首页[ \t]*>
+    | [ \t]*首页(?:[ \t]+[^\s\d。,]{2,6}){3,}[ \t]*$
     | [^\n]{0,20}下一页[ \t]*$
     | [^\n]{2,40}?[_|][ \t]*[^\n_|]{1,10}?(?:网|文库|文档)[ \t]*$
     | [^\n。,]{2,30}?(?:范文|模板|范本)(?:大全|精选)?[ \t]*$
@@ -107,7 +117,7 @@ _LINE = r"""
 """
 _FIRST_CHARS = (
     "由会请搜下小供欢相猜热推延精通范([\\d本文来海中时作免方w点全完复收如不或以hw"
-    "登查展阅继还V开立分打关当共第浏版侵道百原豆扫获预微使©I★"
+    "登查展阅继还V开立分打关当共第浏版侵道百原豆扫获预微使©I★后回"
 )
 _MARKERS = re.compile(
     rf"(?=[{_FIRST_CHARS}])(?:{_ANYWHERE})|^(?:{_LINE})",
@@ -154,20 +164,24 @@ def _repeated_titles(folded: str) -> list[tuple[int, int]]:
 
 # a "related articles" list: its header line, then the titles under it, one per line
 _RELATED_RE = re.compile(
-    r"^[ \t]*(?:相关范文推荐|相关推荐|猜您喜欢|猜你喜欢|热门推荐|推荐阅读|延伸阅读|相关文章"
-    r"|往期推荐|往期回顾|相关文档推荐|相关文档)"
-    r"[^\n]{0,10}\n((?:[ \t]*[^\n。;]{2,40}[ \t]*(?:\n|$))+)",
+    r"^[ \t]*(?:【[^\n】]{1,40}】)?(?:相关范文推荐|相关推荐|猜您喜欢|猜你喜欢|热门推荐|推荐阅读"
+    r"|延伸阅读|相关文章|往期推荐|往期回顾|相关文档推荐|相关文档)"
+    r"[^\n]{0,10}\n(?:[ \t]*\n)*((?:[ \t]*[^\n。;]{2,40}[ \t]*(?:\n[ \t]*(?=\n))*(?:\n|$))+)",
     re.M,
 )
 
 
 def _related_lists(folded: str) -> list[tuple[int, int]]:
-    """The title lines of a template site's "related articles" list."""
-    return [
-        (m.start(1) + len(line) - len(line.lstrip()), m.start(1) + len(line.rstrip()))
-        for m in _RELATED_RE.finditer(folded)
-        for line in [m.group(1)]
-    ]
+    """The title lines of a template site's "related articles" list, one span each."""
+    out: list[tuple[int, int]] = []
+    for m in _RELATED_RE.finditer(folded):
+        at = m.start(1)
+        for line in m.group(1).split("\n"):
+            if line.strip():
+                start = at + len(line) - len(line.lstrip())
+                out.append((start, at + len(line.rstrip())))
+            at += len(line) + 1
+    return out
 
 
 # a line of prose: sentence punctuation and some length (chrome lines are short)
@@ -177,7 +191,7 @@ _PROSE_MIN = 20
 _WHOLE_LINE = 150
 _CHROME_MAX = 40
 _GENRE_RE = re.compile(r"报告|总结|汇报|自查|方案|计划|讲话|通知|意见|情况|发言")
-_DATE_LINE_RE = re.compile(r"[\dXx×*〇○零一二三四五六七八九十年月日号 \t./-]+")
+_DATE_LINE_RE = re.compile(r"[\dXx×*_＿〇○零一二三四五六七八九十年月日号 \t./-]+")
 _DIGITS_RE = re.compile(r"\d+")
 
 
@@ -229,6 +243,33 @@ def _classify(folded: str, heading_starts: frozenset[int]) -> list[tuple[int, in
             kind = "shape"
         lines.append((s, e, kind))
     return lines
+
+
+def _page_titles(
+    folded: str,
+    lines: list[tuple[int, int, str]],
+    marked: list[bool],
+    heading_starts: frozenset[int],
+) -> list[tuple[int, int]]:
+    """A site's page title above the school's own: a line naming a report genre, above
+    the first paragraph of prose, beside chrome, with another such line (not a subtitle)
+    below it before the prose — a 文库's document title or a WeChat headline over the
+    report the school then pasted with its own title."""
+    top = next((i for i, line in enumerate(lines) if line[2] == "prose"), 0)
+    genre = [
+        i
+        for i in range(top)
+        if not marked[i]
+        and lines[i][0] not in heading_starts
+        and _GENRE_RE.search(folded, lines[i][0], lines[i][1])
+    ]
+    out: list[tuple[int, int]] = []
+    for n, i in enumerate(genre[:-1]):
+        beside = (i > 0 and marked[i - 1]) or marked[i + 1]
+        later = any(folded[lines[j][0]] not in "—-(（" for j in genre[n + 1 :])
+        if beside and later:
+            out.append(lines[i][:2])
+    return out
 
 
 def _edge_runs(lines: list[tuple[int, int, str]]) -> list[list[int]]:
@@ -295,6 +336,10 @@ def residue_and_lines(
         if site:
             found = sorted(found + site)
             marked = _overlapping(lines, found)
+    titles = _page_titles(folded, lines, marked, heading_starts)
+    if titles:
+        found = sorted(found + titles)
+        marked = _overlapping(lines, found)
     edge: dict[int, bool] = {}
     for run in _edge_runs(lines):
         chrome = any(marked[i] for i in run)

@@ -523,3 +523,70 @@ def test_numbered_items_run_together_in_one_paragraph_are_headings() -> None:
     # an item number after a sentence only continues its paragraph's list
     lone = "学校已完成整改。2.学生作业量明显减少。\n"
     assert [h.title for h in find_headings(lone, fold(lone))] == []
+
+
+# seventh set, second half (b85–b96)
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "首页 总结 计划 讲话 调研 制度",  # a navigation bar spaced, not piped
+        "小学减负工作汇报 篇2",  # an anthology's item title with an arabic number
+        "想要电子版，请在后台回复关键词“减负”领取",
+        "小编 某某教育 2024-05-06 21:15",  # a WeChat byline without 发表于
+    ],
+)
+def test_more_web_conventions_are_chrome(chrome: str) -> None:
+    text = f"{chrome}\n城南小学双减自查报告\n{BODY7}\n"
+    assert [r.text for r in find_residue(text, fold(text))] == [chrome]
+
+
+def test_prose_about_burdens_names_the_same_apps_and_accounts() -> None:
+    # a teacher-burden report lists 关注公众号 among the tasks it stopped: not chrome
+    text = f"{BODY7}\n取消了关注公众号、下载APP、网络投票等任务12项，教师普遍反映负担减轻。\n"
+    assert find_residue(text, fold(text)) == []
+
+
+def test_related_lists_under_a_titled_header_and_with_blank_lines() -> None:
+    text = (
+        f"{BODY7}\n城南小学\n2024年6月\n\n【双减自查报告】相关文章：\n课后服务怎样排课\n\n"
+        "往期推荐\n\n作业分层设计实例\n\n家长会发言稿两篇\n"
+    )
+    found = " ".join(r.text for r in find_residue(text, fold(text)))
+    for line in ("课后服务怎样排课", "作业分层设计实例", "家长会发言稿两篇"):
+        assert line in found
+    assert "城南小学" not in found and "2024年6月" not in found
+
+
+def test_a_site_page_title_over_the_schools_own_title_is_chrome() -> None:
+    site = "初中双减工作自查报告（可编辑版）"
+    own = "城南中学落实双减工作情况自查报告"
+    text = f"{site}\n小编 某某教育 2024-05-06 21:15\n\n{own}\n{BODY7}\n"
+    found = [r.text for r in analyze(text).residue]
+    assert site in found and own not in found
+    # alone beside chrome, a title is the school's; under it a 情况 heading is no title
+    alone = f"{own}\n小编 某某教育 2024-05-06 21:15\n一、基本情况\n{BODY7}\n"
+    assert own not in [r.text for r in analyze(alone).residue]
+    # a subtitle (——…) under the title does not make the title a page title
+    sub = f"{own}\n小编 某某教育 2024-05-06 21:15\n——城南中学2024年春季学期自查情况\n{BODY7}\n"
+    assert own not in [r.text for r in analyze(sub).residue]
+
+
+def test_a_signature_date_with_blanks_stays_after_chrome() -> None:
+    text = f"{BODY7}\n2024年＿＿月＿＿日\n- END -\n某某教育 出品\n"
+    found = [r.text for r in analyze(text).residue]
+    assert found == ["- END -", "某某教育 出品"]
+
+
+@pytest.mark.parametrize(
+    ("text", "gap"),
+    [
+        ("全年教师外出培训达人次，覆盖各学科。", "达人次"),
+        ("校长每学期深入课堂听课节，并及时反馈。", "课节"),
+    ],
+)
+def test_figures_left_out_after_reaching_and_after_lessons(text: str, gap: str) -> None:
+    assert [g.text for g in find_gaps(text, fold(text))] == [gap]
+    assert (
+        find_gaps("评选校级教学达人，学生作业量下降。", fold("评选校级教学达人，学生作业量下降。"))
+        == []
+    )
