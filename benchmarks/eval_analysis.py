@@ -25,8 +25,8 @@ so an empty list means "there is none here" and every finding is then false):
   is analysed with the site-frame lines its campaign's texts show together (the rule of
   ``reports.chrome``), without it alone, as a single text.
 * ``blind``: true for texts written and labelled by someone who never read the engine's
-  code (``b01``–``b12`` 2026-11-30, ``b13``–``b24`` and ``b25``–``b36`` 2026-12-01, each set
-  measured once before the engine was tuned on it; RESULTS.md); their table is printed
+  code (``b01``–``b12`` 2026-11-30, then sets of twelve up to ``b96``, each set measured
+  once before the engine was tuned on it; RESULTS.md); their table is printed
   on its own too.
 * ``holdout``: true for texts written after the engine was tuned (``h*``); their table is
   also printed on its own.
