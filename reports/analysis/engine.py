@@ -46,7 +46,9 @@ __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict
 #: title over the school's own, web conventions (nav bars, breadcrumbs, ©/ICP, ratings,
 #: hashtags), the campaign's site lines (reports/chrome.py); numbered items run together
 #: in one paragraph as headings; figures left out after 达 and 听课 (the seventh blind set)
-ANALYZER_VERSION = "9"
+#: 10: a forum thread's replies, government-page furniture, running headers, headings
+#: that are chrome dropped, 一. headings, more figures left out (the eighth blind set)
+ANALYZER_VERSION = "10"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
 RESIDUE_GENRE_SHARE = 0.3
@@ -99,6 +101,9 @@ def analyze(
         text, folded, frozenset(h.start for h in headings), site_lines
     )
     residue_spans = [(r.start, r.end) for r in residue]
+    if residue_spans:  # a heading that is a site's chrome (a forum's 楼主) heads nothing
+        headings = _outside(headings, residue_spans)
+        sections = _outside(sections, residue_spans)
     numbers = find_numbers(text, folded, residue_spans)
     # residue is its own pass: the topic score and the summary read the text without it
     clean_text, clean_folded = text, folded
@@ -130,6 +135,10 @@ def analyze(
         gaps=find_gaps(text, folded, residue_spans),
         shape_lines=shape_lines,
     )
+
+
+def _outside(heads: list[Section], spans: Sequence[tuple[int, int]]) -> list[Section]:
+    return [h for h in heads if not any(a <= h.start < b for a, b in spans)]
 
 
 def _blank(s: str, spans: Sequence[tuple[int, int]]) -> str:

@@ -45,7 +45,7 @@ before it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 __all__ = ["Gap", "Placeholder", "find_gaps", "find_placeholders"]
@@ -137,7 +137,7 @@ class Gap:
 _GAP_VERBS = (
     "开展|召开|举办|举行|组织|制定|制订|发放|收回|回收|印发|下发|出台|建立|开设|成立|设立|配备|"
     "聘请|评选|表彰|新增|受理|查处|发现|走访|梳理|取消|清理|合并|接受|培训|排查|关停|出动|拒绝|"
-    "精简|压减|开设|征集|收集|处理|整改|提出|完成|参与|参加|覆盖|涉及|听课|评课|授课"
+    "精简|压减|开设|征集|收集|处理|整改|提出|完成|参与|参加|覆盖|涉及|听课|评课|授课|家访|督查|检查|巡查|抽查"
 )
 _GAP_MEASURES = "次项名个份场期条篇件家所节批轮"
 # measure word + next character that make a word, not a count
@@ -166,6 +166,8 @@ _GAP_RE = re.compile(
     r"|(?<=不超过|不少于|不低于|控制在|减少到|减少至|压减到|压减至|精简到|增加到)"
     r"(?P<m9>分钟|小时|[次个项人名张份元天所门节篇条%])"
     r"|(?<=达到|[^到]达)(?P<m10>人次|[%次项个篇所元])"
+    r"|(?<=[^大]约)(?P<m11>人次|[%次项篇所元])"
+    rf"|(?:共有|共计|累计|合计|总计){_COUNTED}(?P<m12>[人名])"
     r"|(?<=[\u4e00-\u9fff])(?P<m5>%))"
 )
 # characters before a measure word that make a word with it (每次, 各项, 专项, 层次 …)
@@ -178,10 +180,19 @@ _NAME_TRIGGERS = frozenset(("了", "共", "共有", "共计", "累计", "合计"
 _NUMERALS = frozenset("0123456789零〇一二两三四五六七八九十百千万几数半余多")
 
 
+def _overlapping_matches(folded: str) -> Iterator[re.Match[str]]:
+    """Every match of ``_GAP_RE``, also one that starts inside an earlier match (共家访次:
+    共家 is tried and refused as a count of 家, then 家访次 is found)."""
+    pos = 0
+    while (m := _GAP_RE.search(folded, pos)) is not None:
+        yield m
+        pos = m.start() + 1
+
+
 def find_gaps(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ()) -> list[Gap]:
     """Measure words whose number was left out (see module docstring)."""
     out: list[Gap] = []
-    for m in _GAP_RE.finditer(folded):
+    for m in _overlapping_matches(folded):
         g = m.lastgroup if m.lastgroup != "trig" else "m"
         ms = m.start(g)
         if ms == 0:
@@ -197,7 +208,7 @@ def find_gaps(text: str, folded: str, ignore: Sequence[tuple[int, int]] = ()) ->
         if g == "m" and word[0] == "名" and m.group("trig") not in _NAME_TRIGGERS:
             continue
         s, e = ms - 1, m.end(g)
-        if any(a <= s < b for a, b in ignore):
-            continue
+        if any(a <= s < b for a, b in ignore) or (out and ms < out[-1].end):
+            continue  # in residue, or the measure word of the gap just found
         out.append(Gap(text[s:e], s, e))
     return out

@@ -26,6 +26,16 @@ time, ``后台回复关键词``; an anthology's ``篇一`` / ``…报告 篇2`` 
 title over the school's own**: above the first paragraph, beside chrome, a line naming a
 report genre with another one (not a ``——`` subtitle, not a heading) below it.
 
+Pages of other kinds: a **forum thread** pasted whole (the fixed strings of the forum
+software everyone runs: ``只看该作者``, ``使用道具 举报``, ``楼主``/``沙发``, ``UID``, member
+ranks, ``Processed in``; and from the first post's footer to the last post's footer every
+line — other users' replies, names, signatures — while the first post keeps the report);
+a **government information page**'s furniture (``索引号``, ``发布机构``, ``成文日期``,
+``网站标识码``, ``主办单位：``, ``【字体：大 中 小】``, ``相关链接``); a **running header or
+footer**: a title-like line standing three times or more is residue every time (if it
+names a report genre, the first stays the title unless the school's own title stands
+below it).
+
 A **chrome block** at the text's edge: a site prints its frame as a run of short lines
 above the report (before its first paragraph of prose) or below it (after the last). Once
 one line of such a run is residue, the run's other chrome-shaped lines are too
@@ -81,6 +91,15 @@ _ANYWHERE = r"""
     | 道客巴巴 | 百度文库 | 原创力文档 | 豆丁网 | 文库网
     | ©[ \t]*\d{4} | 版权所有 | ICP备 | 收录于合集 | ★{2,}[★☆]* | ★+☆+
     | 后台回复[^\n。]{0,6}?(?:关键词|获取) | 回复关键词
+    | 只看该作者 | 倒序浏览 | 阅读模式 | 电梯直达 | 返回列表 | 发新帖 | 使用道具 | 本帖最后由
+    | 回复[ \t]+支持[ \t]+反对 | 查看[ \t]*:[ \t]*\d+[ \t]*\|[ \t]*回复 | Processed[ \t]+in
+    | Powered[ \t]+by | GMT\+\d | 后才可以回帖 | 本版积分规则 | 快捷导航 | 设为首页 | 收藏本站
+    | 立即注册 | 找回密码 | 自动登录 | 下载积分 | 下载次数 | 查看全部评分 | 参与人数 | 复制链接
+    | 回帖后跳转 | 索[ \t]*引[ \t]*号 | 发布机构 | 成文日期 | 生成日期 | 主题分类 | 网站标识码
+    | 主办单位[ \t]*: | 承办单位[ \t]*: | 公网安备 | 字体[ \t]*:[ \t]*大 | 无障碍 | 长者模式
+    | 分辨率 | 有效性[ \t]*: | 相关链接 | 邮[ \t]*编[ \t]*:[ \t]*\d | 注册时间
+    | 帖子[ \t]*\d+[ \t]*主题
+    | \d{1,2}:\d{2}[ \t]*上传
 """
 # Markers that hold a whole line (tried at line starts only).
 _LINE = r"""
@@ -107,17 +126,25 @@ _LINE = r"""
     | [ \t]*首页[ \t]*>
     | [ \t]*首页(?:[ \t]+[^\s\d。,]{2,6}){3,}[ \t]*$
     | [^\n]{0,20}下一页[ \t]*$
-    | [^\n]{2,40}?[_|][ \t]*[^\n_|]{1,10}?(?:网|文库|文档)[ \t]*$
+    | [^\n]{2,40}?(?:[_|]|[ \t]-[ \t])[ \t]*[^\n_|]{1,10}?(?:网|文库|文档|社区|论坛|平台)[ \t]*$
     | [^\n。,]{2,30}?(?:范文|模板|范本)(?:大全|精选)?[ \t]*$
     | [ \t]*篇[一二三四五六七八九十]{1,3}[ \t]*$
+    | [ \t]*(?:楼主|沙发|板凳|地板|\d{1,4}\#|UID[ \t]*\d+|评分|发消息|新手上路|注册会员|中级会员
+      |高级会员|金牌会员|论坛元老|版主|超级版主)[ \t]*$
+    | [ \t]*签名[ \t]*:[ \t]*[^\s_＿…]
+    | [ \t]*\[[\u4e00-\u9fff]{2,6}\]
+    | [^\s+]{1,10}[ \t]*\+[ \t]*\d{1,3}[ \t]+[^\n]{0,10}$
+    | [ \t]*发表于[ \t]*(?:19|20)\d{2}-
+    | [ \t]*(?:标[ \t]*题|文[ \t]*号|名[ \t]*称)[ \t]*:
     | [ \t]*\#[^\s\#]{1,12}[ \t]+\d+[ \t]*个[ \t]*$
     | [ \t]*(?:范文|收藏|干货|推荐|精选|必看|建议收藏|实用)[ \t]*\|
     | (?:[^\n|]{1,8}\|){3}
-    | (?:[^\n>]{1,12}>){2,}[^\n>]{1,12}$
+    | (?:[^\n>›]{1,12}[>›]){2,}[^\n>›]{1,40}$
 """
 _FIRST_CHARS = (
     "由会请搜下小供欢相猜热推延精通范([\\d本文来海中时作免方w点全完复收如不或以hw"
     "登查展阅继还V开立分打关当共第浏版侵道百原豆扫获预微使©I★后回"
+    "只倒电返发使PGU索生主承公字无长有快设找自参成网邮注帖"
 )
 _MARKERS = re.compile(
     rf"(?=[{_FIRST_CHARS}])(?:{_ANYWHERE})|^(?:{_LINE})",
@@ -146,20 +173,33 @@ def _signature_ends() -> tuple[str, ...]:
 
 
 def _repeated_titles(folded: str) -> list[tuple[int, int]]:
-    """Later occurrences of a short title-like line that stands more than once."""
+    """Later occurrences of a short title-like line that stands more than once; every
+    occurrence of one that stands three times or more (a page's running header)."""
     from .sections import classify_title
 
     seen: set[str] = set()
+    spans: dict[str, list[tuple[int, int]]] = {}
     out: list[tuple[int, int]] = []
     for m in _TITLE_LINE_RE.finditer(folded):
         line = m.group(1).strip()
         if line.endswith(_signature_ends()):
             continue  # the school's name over the title and again as the signature
+        span = (m.start(1), m.start(1) + len(line))
+        spans.setdefault(line, []).append(span)
         if line in seen:
-            out.append((m.start(1), m.start(1) + len(line)))
+            out.append(span)
         elif classify_title(line) == "other":
             seen.add(line)
+    for line, at in spans.items():
+        # the first of them too, unless it names a report genre: that one is the title
+        # (``_page_titles`` takes it when the school's own title stands below it)
+        if len(at) >= _RUNNING and not _GENRE_RE.search(line):
+            out += at if line not in seen else at[:1]
     return out
+
+
+#: a line standing this many times in one text is a page's running header or footer
+_RUNNING = 3
 
 
 # a "related articles" list: its header line, then the titles under it, one per line
@@ -184,6 +224,29 @@ def _related_lists(folded: str) -> list[tuple[int, int]]:
     return out
 
 
+# a forum post's header (its floor's date) and footer (the buttons under every post)
+_POST_HEAD_RE = re.compile(r"^[ \t]*发表于[ \t]*(?:19|20)\d{2}-", re.M)
+_POST_FOOT_RE = re.compile(r"^[^\n]*(?:使用道具|回复[ \t]+支持[ \t]+反对)[^\n]*$", re.M)
+
+
+def _forum_replies(folded: str) -> list[tuple[int, int]]:
+    """A forum thread pasted whole: the first post holds the report; from its footer to
+    the last post's footer, every line is other users' replies, names and signatures."""
+    heads = [m.start() for m in _POST_HEAD_RE.finditer(folded)]
+    if len(heads) < 2:
+        return []
+    feet = [m for m in _POST_FOOT_RE.finditer(folded) if m.start() > heads[0]]
+    if not feet or feet[-1].start() < heads[1]:
+        return []
+    out: list[tuple[int, int]] = []
+    at = feet[0].start()
+    for line in folded[at : feet[-1].end()].split("\n"):
+        if line.strip():
+            out.append((at + len(line) - len(line.lstrip()), at + len(line.rstrip())))
+        at += len(line) + 1
+    return out
+
+
 # a line of prose: sentence punctuation and some length (chrome lines are short)
 _PROSE_RE = re.compile(r"[。!?;,][^\n]{0,400}$|^[^\n]{0,400}[。!?;]")
 _PROSE_MIN = 20
@@ -192,6 +255,7 @@ _WHOLE_LINE = 150
 _CHROME_MAX = 40
 _GENRE_RE = re.compile(r"报告|总结|汇报|自查|方案|计划|讲话|通知|意见|情况|发言")
 _DATE_LINE_RE = re.compile(r"[\dXx×*_＿〇○零一二三四五六七八九十年月日号 \t./-]+")
+_DATE_SIGN_RE = re.compile(r"[年月日号./-]")
 _DIGITS_RE = re.compile(r"\d+")
 
 
@@ -236,7 +300,7 @@ def _classify(folded: str, heading_starts: frozenset[int]) -> list[tuple[int, in
             or _SENT_END.search(line)
             or _GENRE_RE.search(line)
             or line.endswith((*_signature_ends(), ":"))
-            or _DATE_LINE_RE.fullmatch(line)
+            or (_DATE_LINE_RE.fullmatch(line) and _DATE_SIGN_RE.search(line))
         ):
             kind = "keep"
         else:
@@ -252,8 +316,9 @@ def _page_titles(
     heading_starts: frozenset[int],
 ) -> list[tuple[int, int]]:
     """A site's page title above the school's own: a line naming a report genre, above
-    the first paragraph of prose, beside chrome, with another such line (not a subtitle)
-    below it before the prose — a 文库's document title or a WeChat headline over the
+    the first paragraph of prose, beside chrome (or standing again later in the text: a
+    page's running header), with another such line (not a subtitle) below it before the
+    prose — a 文库's document title or a WeChat headline over the
     report the school then pasted with its own title."""
     top = next((i for i, line in enumerate(lines) if line[2] == "prose"), 0)
     genre = [
@@ -265,7 +330,9 @@ def _page_titles(
     ]
     out: list[tuple[int, int]] = []
     for n, i in enumerate(genre[:-1]):
+        line = folded[lines[i][0] : lines[i][1]]
         beside = (i > 0 and marked[i - 1]) or marked[i + 1]
+        beside = beside or folded.count(line) >= 2  # a page's running header
         later = any(folded[lines[j][0]] not in "—-(（" for j in genre[n + 1 :])
         if beside and later:
             out.append(lines[i][:2])
@@ -317,6 +384,7 @@ def residue_and_lines(
     found = [(m.start(), m.end()) for m in _MARKERS.finditer(folded)]
     found += _repeated_titles(folded)
     found += _related_lists(folded)
+    found += _forum_replies(folded)
     found.sort()
     lines = _classify(folded, heading_starts)
     marked = _overlapping(lines, found)

@@ -117,6 +117,11 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
         "困难和问题",
         "存在的困难",  # real reports name the problems part 困难 as often as 问题
         "主要困难",
+        "发现的问题",  # 自查发现的问题: what the self-inspection found
+        "查摆的问题",
+        "查找的问题",
+        "查摆问题",
+        "问题清单",
         "困难",
         "主要问题",
         "突出问题",
@@ -186,7 +191,8 @@ _HEAD_RE = re.compile(
     (?P<pre>{_AFTER_PUNCT}(?:\d{{1,3}}[、.][ \t]*)?)
     (?:
         (?P<part>第(?P<part_n>[{_CN}]{{1,3}})部分)
-      | (?P<cn>(?P<cn_n>[{_CN}]{{1,3}})(?:、|(?<=^[{_CN}])[ \t]+(?=[\u4e00-\u9fff]))){_GRADE_AFTER}
+      | (?P<cn>(?P<cn_n>[{_CN}]{{1,3}})(?:、|\.(?=[\u4e00-\u9fff])
+        |(?<=^[{_CN}])[ \t]+(?=[\u4e00-\u9fff]))){_GRADE_AFTER}
       | (?P<zero>^[ \t]*(?P<zero_n>0[1-9])[ \t]+)(?=[\u4e00-\u9fff])
     )
     | (?P<di>(?<![次名位])第(?P<di_n>[{_CN}]{{1,2}})[、,.:](?![{_CN}\d]))
@@ -344,7 +350,7 @@ def _title_end(folded: str, body_start: int, line_end: int, style: str = "cn") -
     stop = m.start() if m else len(window)
     if style in ("shi", "di", "seq"):
         # list items: the title is the first phrase
-        cm = re.search(r"[,;。:]", window)
+        cm = re.search(r"[,;。:]|\.(?=[\u4e00-\u9fff])", window)
         return body_start + (cm.start() if cm else stop)
     # A heading run into its body ends after its last section keyword…
     head = window[: min(stop, 22)]
@@ -624,7 +630,7 @@ def _tree(text: str, folded: str, report: bool = True) -> list[tuple[Section, st
             if heads[j][1] <= lvl:
                 end = heads[j][0]
                 break
-        title = text[start:te].strip().rstrip(",、: ")
+        title = text[start:te].strip().rstrip(",、: .")
         out.append((Section(kind, title, start, end, lvl), style))
     return out
 

@@ -590,3 +590,118 @@ def test_figures_left_out_after_reaching_and_after_lessons(text: str, gap: str) 
         find_gaps("评选校级教学达人，学生作业量下降。", fold("评选校级教学达人，学生作业量下降。"))
         == []
     )
+
+
+# eighth set (b97–b120: government pages, forum threads, a PDF compilation, teacher burden)
+FORUM = """某某教研论坛 - 教师交流社区
+设为首页收藏本站手机版
+某某教研论坛 › 学校管理 › 总结汇报 › 小学双减自查报告（可改）
+返回列表 发新帖
+查看: 1024|回复: 2
+[经验分享] 小学双减自查报告，可直接修改
+张老师
+UID 1203
+帖子88 主题9 积分310
+中级会员
+楼主
+发表于 2024-04-02 20:11 | 只看该作者 | 倒序浏览 | 阅读模式
+城南小学双减工作自查报告
+{body}
+回复 使用道具 举报
+李老师
+沙发
+发表于 2024-04-02 21:30 | 只看该作者
+感谢楼主分享，正好学校要交，先收藏了！
+回复 支持 反对
+使用道具 举报
+GMT+8, 2024-4-9 10:00 , Processed in 0.05 second(s), 20 queries .
+"""
+
+
+def test_a_forum_thread_pasted_whole_keeps_only_the_first_posts_report() -> None:
+    text = FORUM.format(body=f"一、基本情况\n{BODY7}\n二、存在问题\n{BODY7}")
+    a = analyze(text)
+    found = " ".join(r.text for r in a.residue)
+    for chrome in (
+        "设为首页",
+        "查看: 1024",
+        "[经验分享]",
+        "UID 1203",
+        "帖子88",
+        "中级会员",
+        "楼主",
+        "只看该作者",
+        "感谢楼主分享",
+        "李老师",
+        "回复 支持 反对",
+        "Processed",
+    ):
+        assert chrome in found, chrome
+    assert "城南小学双减工作自查报告" not in found and BODY7 not in found
+    assert [h.title for h in a.headings] == ["一、基本情况", "二、存在问题"]
+
+
+def test_one_post_is_no_thread() -> None:
+    # a single 发表于 line: nothing after the report is taken for replies
+    text = f"发表于 2024-04-02 20:11\n{BODY7}\n回复 使用道具 举报\n{BODY7}\n"
+    assert BODY7 not in " ".join(r.text for r in analyze(text).residue)
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "索 引 号：000000000/2024-00012　　主题分类：教育",
+        "发布机构：某某县教育局　　成文日期：2024年03月01日",
+        "标　　题：某某县第一小学双减工作自查报告",
+        "【字体：大 中 小】　浏览次数：356",
+        "主办单位：某某县人民政府办公室　　承办单位：某某县融媒体中心",
+        "网站标识码：0000000000　公网安备 00000000000号",
+        "相关链接：省政府 | 省教育厅 | 市教育局",
+    ],
+)
+def test_government_page_furniture_is_chrome(chrome: str) -> None:
+    text = f"{chrome}\n城南小学双减自查报告\n{BODY7}\n"
+    assert [r.text for r in find_residue(text, fold(text))] == [chrome]
+
+
+def test_a_running_header_and_a_compilations_header_over_the_title() -> None:
+    header = "某市中小学减负工作自查报告汇编　　内部资料"
+    own = "城南小学双减工作自查报告"
+    two = f"{header}\n{own}\n{BODY7}\n{BODY7}\n{header}\n{BODY7}\n"
+    assert [r.text for r in analyze(two).residue] == [header, header]
+    running = "某市教育工作简报　第3期"
+    three = f"{running}\n{own}\n{BODY7}\n{running}\n{BODY7}\n{running}\n{BODY7}\n"
+    assert [r.text for r in analyze(three).residue] == [running] * 3
+    # the report's own title repeated as a page title keeps its first occurrence
+    titled = f"{own}\n{BODY7}\n{own}\n{BODY7}\n{own}\n{BODY7}\n"
+    assert [r.text for r in analyze(titled).residue] == [own, own]
+    assert analyze(titled).residue[0].start > 0
+
+
+def test_headings_typed_with_half_width_periods() -> None:
+    text = (
+        f"一.基本情况\n{BODY7}\n二.自查发现的问题.\n"
+        "一是作业管理.部分教师布置过多。二是课后服务.内容单一。\n"
+    )
+    heads = find_headings(text, fold(text))
+    assert [(h.title, h.kind) for h in heads] == [
+        ("一.基本情况", "overview"),
+        ("二.自查发现的问题", "problems"),
+        ("一是作业管理", "problems"),
+        ("二是课后服务", "problems"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "gaps"),
+    [
+        ("本学期共家访次，对留守儿童全覆盖。", ["访次"]),
+        ("共有教师人参与课后服务。", ["师人"]),
+        ("全年培训约人次，经费约元。", ["约人次", "约元"]),
+        ("学校开展了次，制定了项。", ["了次", "了项"]),  # one gap each, not two
+        ("大约人人都参加了活动。", []),
+    ],
+)
+def test_figures_left_out_after_a_visit_a_count_or_about(text: str, gaps: list[str]) -> None:
+    found = [g.text for g in find_gaps(text, fold(text))]
+    assert all(any(w in f or f in w for f in found) for w in gaps) and len(found) == len(gaps)
