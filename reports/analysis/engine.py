@@ -48,7 +48,10 @@ __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict
 #: in one paragraph as headings; figures left out after 达 and 听课 (the seventh blind set)
 #: 10: a forum thread's replies, government-page furniture, running headers, headings
 #: that are chrome dropped, 一. headings, more figures left out (the eighth blind set)
-ANALYZER_VERSION = "10"
+#: 11: an AI chat answer's page (prompt, lead-in, closing, interface), a WeChat account
+#: card, blanks inside residue are not the school's, AI blanks ([学校名称], 【X】), run-in
+#: sub-headings without numbers (组织保障到位：, 【作业管理】) (the ninth blind set)
+ANALYZER_VERSION = "11"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
 RESIDUE_GENRE_SHARE = 0.3

@@ -61,7 +61,7 @@ _SPACED_LABEL = r"(?:[\u4e00-\u9fff][ \t\u3000]*){1,4}[\u4e00-\u9fff]"
 _PH_RE = re.compile(
     r"""
     # fast reject: a blank starts with one of these characters (label lines: at a line start)
-    (?=[2xX×*_【{(某….。○□ ])
+    (?=[\dxX×*_【{(\[某….。○□ ])
     (?:
       (?<![A-Za-z0-9+])(?:20)?[xX]{2,}(?![A-Za-z])
     | (?:20)?×{2,}
@@ -74,7 +74,10 @@ _PH_RE = re.compile(
       (?=[ \t]*(?:[;。,\n]|$))
     | (?<=[年月])[ \t\u3000]{2,}(?=[月日])
     | 某{2,} | [○□]{2,}
-    | 【[^】\n]{0,12}(?:名称|填写|姓名|日期|时间|单位|内容|数字|文号)[^】\n]{0,6}】
+    | 【[^】\n]{0,12}(?:名称|填写|姓名|日期|时间|单位|内容|数字|文号|补充|此处)[^】\n]{0,12}】
+    | 【[xX×]{1,3}】 | \[[xX×]{1,3}\]
+    | \[[^\]\n]{0,8}(?:名称|填写|姓名|日期|时间|单位|内容|数字|数量|人数|文号|地点)\]
+    | (?<![A-Za-z0-9.])\d{1,4}[xX]{2,}(?![A-Za-z])
     | \((?:此处|请在此处?|请)?填写[^)\n]{0,30}\)
     | \*+(?:\.\*+)?
     | (?<![A-Za-z0-9_])(?:20)?_+(?![A-Za-z0-9_])
@@ -105,12 +108,14 @@ def find_placeholders(
 ) -> list[Placeholder]:
     """All template blanks in ``text`` (``folded`` is ``fold(text)``).
 
-    An ``_`` inside an ``ignore`` span (website residue: "自查报告_范文网") is a separator.
+    Nothing inside an ``ignore`` span (website residue) is the school's blank: an ``_``
+    there is a separator ("自查报告_范文网"), an ``XX`` or ``【】`` is the site's or an AI
+    answer's own wording ("请将文中“XX”替换为实际数据").
     """
     out: list[Placeholder] = []
     for m in _PH_RE.finditer(folded):
         s, e = m.span()
-        if folded[s] == "_" and any(a <= s < b for a, b in ignore):
+        if any(a <= s < b for a, b in ignore):
             continue
         if m.group("label") is not None:
             raw = folded[s:e]
@@ -145,7 +150,7 @@ _GAP_WORD_AFTER = frozenset(
     "次数 次要 次日 次序 次性 项目 名单 名称 名义 名额 名校 名师 名列 名字 个别 个性 个人 个体 "
     "个案 份额 场所 场地 场景 场馆 场次 期间 期末 期中 期限 期望 期待 期刊 条件 条例 条款 条理 "
     "篇幅 篇章 件事 家长 家庭 家访 家校 家委 家乡 家务 家教 家风 所有 所在 所属 所以 所得 所谓 "
-    "所需 节日 节约 节假 节点 节奏 节目 批评 批准 批示 批次 批改 轮流 轮岗 轮换 轮训 "
+    "所需 节日 节约 节假 节点 节奏 节目 节数 批评 批准 批示 批次 批改 轮流 轮岗 轮换 轮训 "
     "轮休 轮值 轮班 "
     "条块 条、".split()
 )

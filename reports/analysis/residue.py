@@ -36,6 +36,13 @@ footer**: a title-like line standing three times or more is residue every time (
 names a report genre, the first stays the title unless the school's own title stands
 below it).
 
+An **AI chat answer** copied whole: the interface (``新建对话``, ``重新生成``, ``内容由AI生成``,
+``深度思考``, ``联网搜索``, history groups ``今天`` / ``7天内``), the clerk's prompt
+(``帮我写…``), the answer's lead-in (``好的，以下是…``, ``为您撰写``, ``您可以根据…``) and its
+closing offer (``如需调整…``, ``请告诉我``); the history titles above the report go as page
+titles. A WeChat article's account card (``N篇原创内容``, its one-line description,
+``公众号``) and the interface strings left as lines of one punctuation mark.
+
 A **chrome block** at the text's edge: a site prints its frame as a run of short lines
 above the report (before its first paragraph of prose) or below it (after the last). Once
 one line of such a run is residue, the run's other chrome-shaped lines are too
@@ -100,6 +107,10 @@ _ANYWHERE = r"""
     | 分辨率 | 有效性[ \t]*: | 相关链接 | 邮[ \t]*编[ \t]*:[ \t]*\d | 注册时间
     | 帖子[ \t]*\d+[ \t]*主题
     | \d{1,2}:\d{2}[ \t]*上传
+    | 新建对话 | 历史对话 | 重新生成 | 内容由AI生成 | 发送消息 | 深度思考 | 联网搜索 | 下载App
+    | 下载电脑版 | 用户(?:需要|让我|要求|希望) | 为您(?:撰写|整理|生成|起草|写) | 供您参考
+    | 您可以?根据 | 如需我 | 请告诉我 | 温馨提示 | 轻点两下 | 帮我写 | 帮忙写 | 为您拟写
+    | 如需(?:调整|进一步|补充|修改|精简) | 登录[ \t]*\|[ \t]*注册 | (?<!\d)\d{1,6}+篇原创内容
 """
 # Markers that hold a whole line (tried at line starts only).
 _LINE = r"""
@@ -109,7 +120,7 @@ _LINE = r"""
     | [ \t]*[-—–][ \t]*\d{1,3}[ \t]*[-—–][ \t]*$
     | [ \t]*原创[ \t]+[^\n]{2,40}?\d{1,2}:\d{2}[ \t]*$
     | [^\n]{0,6}?点个[^\n]{0,2}在看
-    | [ \t]*-*[ \t]*END[ \t]*-*[ \t]*$
+    | [ \t]*(?:-+[ \t]*)?END(?:[ \t]*-+)?[ \t]*$
     | [ \t]*——[^\n]{0,30}?\d+篇[ \t]*$
     | [^\n]{2,30}?(?:总结|报告|汇报|体会|方案|范文)[ \t]*
       (?:\d{1,2}|篇[一二三四五六七八九十\d]+)[ \t]*$
@@ -119,7 +130,8 @@ _LINE = r"""
     | [ \t]*(?:上一篇|下一篇)[ \t]*:
     | [^\n]{0,3}?(?:点击上方|长按识别|长按二维码|阅读原文)
     | [^\n]{0,60}?\d{1,2}:\d{2}[ \t]*发表于
-    | [^\n]{2,30}?[ \t](?:19|20)\d{2}-\d{1,2}-\d{1,2}[ \t]+\d{1,2}:\d{2}[ \t]*$
+    | [^\n]{2,30}?[ \t](?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日)[ \t]+\d{1,2}:\d{2}
+      (?:[ \t]+[\u4e00-\u9fff]{2,4})?[ \t]*$
     | [ \t]*(?:分享|收藏|在看|点赞|转发|赞)(?:[ \t]+(?:分享|收藏|在看|点赞|转发|赞|\d+)){1,8}[ \t]*$
     | [ \t]*(?:知道了|取消[ \t]+允许|往期推荐|往期回顾)[ \t]*$
     | [^\n]{2,40}\.(?:docx?|pdf|wps|DOCX?|PDF)[ \t]*$
@@ -132,7 +144,14 @@ _LINE = r"""
     | [ \t]*(?:楼主|沙发|板凳|地板|\d{1,4}\#|UID[ \t]*\d+|评分|发消息|新手上路|注册会员|中级会员
       |高级会员|金牌会员|论坛元老|版主|超级版主)[ \t]*$
     | [ \t]*签名[ \t]*:[ \t]*[^\s_＿…]
-    | [ \t]*\[[\u4e00-\u9fff]{2,6}\]
+    | [ \t]*(?:请帮我|帮我|请你|给我|帮忙)写
+    | [ \t]*写(?:一份|一篇|个)[^\n]{0,30}(?:报告|总结|材料)
+    | [ \t]*(?:今天|昨天|\d{1,2}天内|更早)[ \t]*$
+    | [ \t]*(?:好的|当然|没问题|当然可以)[,!。][^\n]{0,60}(?:以下|下面|这是|为您)
+    | [ \t]*(?:公众号|视频号|小程序)[ \t]*$
+    | [^\n]{2,60}(?=\n[ \t]*\d+篇原创内容)
+    | [ \t]*以下(?:是|为)(?:为您|一份|一篇)
+    | [ \t]*\[(?:分享|原创|求助|讨论|转载|资料|推荐|精华|经验交流|经验分享|总结报告|心得体会)\]
     | [^\s+]{1,10}[ \t]*\+[ \t]*\d{1,3}[ \t]+[^\n]{0,10}$
     | [ \t]*发表于[ \t]*(?:19|20)\d{2}-
     | [ \t]*(?:标[ \t]*题|文[ \t]*号|名[ \t]*称)[ \t]*:
@@ -144,7 +163,7 @@ _LINE = r"""
 _FIRST_CHARS = (
     "由会请搜下小供欢相猜热推延精通范([\\d本文来海中时作免方w点全完复收如不或以hw"
     "登查展阅继还V开立分打关当共第浏版侵道百原豆扫获预微使©I★后回"
-    "只倒电返发使PGU索生主承公字无长有快设找自参成网邮注帖"
+    "只倒电返发使PGU索生主承公字无长有快设找自参成网邮注帖新历重内深联用为您如请温轻帮"
 )
 _MARKERS = re.compile(
     rf"(?=[{_FIRST_CHARS}])(?:{_ANYWHERE})|^(?:{_LINE})",
@@ -255,6 +274,14 @@ _WHOLE_LINE = 150
 _CHROME_MAX = 40
 _GENRE_RE = re.compile(r"报告|总结|汇报|自查|方案|计划|讲话|通知|意见|情况|发言")
 _DATE_LINE_RE = re.compile(r"[\dXx×*_＿〇○零一二三四五六七八九十年月日号 \t./-]+")
+# how a title ends: its genre word, and at most a bracketed note ("（2023年春季学期）")
+_TITLE_END_RE = re.compile(
+    r"(?:报告|总结|汇报|自查|方案|计划|讲话|情况|发言|材料)[ \t]*(?:[(（][^\n]{0,16}[)）])?[ \t]*$"
+)
+_PUNCT_LINE_RE = re.compile(r"[^\w\s]{1,3}")
+# a whole line in brackets: a blank left for the signature or date ("[日期]", "【学校名称】")
+# or a bracketed heading — never a site's chrome by its shape
+_BRACKETED_RE = re.compile(r"[\[【][^\]】\n]{1,20}[\]】]")
 _DATE_SIGN_RE = re.compile(r"[年月日号./-]")
 _DIGITS_RE = re.compile(r"\d+")
 
@@ -292,7 +319,9 @@ def _classify(folded: str, heading_starts: frozenset[int]) -> list[tuple[int, in
             continue
         s += len(raw) - len(raw.lstrip())
         e = s + len(line)
-        if len(line) >= _PROSE_MIN and _PROSE_RE.search(line):
+        if _PUNCT_LINE_RE.fullmatch(line):
+            kind = "shape"  # a lone "，" or "。": an interface's leftovers, or a stray mark
+        elif len(line) >= _PROSE_MIN and _PROSE_RE.search(line):
             kind = "prose"
         elif (
             len(line) > _CHROME_MAX
@@ -301,6 +330,7 @@ def _classify(folded: str, heading_starts: frozenset[int]) -> list[tuple[int, in
             or _GENRE_RE.search(line)
             or line.endswith((*_signature_ends(), ":"))
             or (_DATE_LINE_RE.fullmatch(line) and _DATE_SIGN_RE.search(line))
+            or _BRACKETED_RE.fullmatch(line)
         ):
             kind = "keep"
         else:
@@ -329,13 +359,19 @@ def _page_titles(
         and _GENRE_RE.search(folded, lines[i][0], lines[i][1])
     ]
     out: list[tuple[int, int]] = []
+    marked = list(marked)  # a page title found makes the title next to it "beside chrome"
     for n, i in enumerate(genre[:-1]):
         line = folded[lines[i][0] : lines[i][1]]
         beside = (i > 0 and marked[i - 1]) or marked[i + 1]
         beside = beside or folded.count(line) >= 2  # a page's running header
-        later = any(folded[lines[j][0]] not in "—-(（" for j in genre[n + 1 :])
+        later = any(
+            folded[lines[j][0]] not in "—-(（"
+            and _TITLE_END_RE.search(folded, lines[j][0], lines[j][1])
+            for j in genre[n + 1 :]
+        )
         if beside and later:
             out.append(lines[i][:2])
+            marked[i] = True
     return out
 
 
@@ -408,6 +444,10 @@ def residue_and_lines(
     if titles:
         found = sorted(found + titles)
         marked = _overlapping(lines, found)
+        lines = [
+            (s, e, "shape" if hit and kind == "keep" else kind)
+            for (s, e, kind), hit in zip(lines, marked, strict=True)
+        ]
     edge: dict[int, bool] = {}
     for run in _edge_runs(lines):
         chrome = any(marked[i] for i in run)

@@ -342,6 +342,8 @@ def classify_title(title: str) -> str:
 
 def _title_end(folded: str, body_start: int, line_end: int, style: str = "cn") -> int:
     """Where the heading text ends (see module docstring)."""
+    if style in _LEAD_END:
+        return folded.index(_LEAD_END[style], body_start) + (style == "brkin")
     limit = min(line_end, body_start + TITLE_MAX)
     window = folded[body_start:limit]
     m = _TITLE_STOP_RE.search(window)
@@ -448,6 +450,7 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
             cands.append((m.start("b"), "brk", 0, m.start("b")))
             numbered_lines.add(m.start())
     cands += _bare_lines(folded, numbered_lines)
+    cands += _lead_phrases(folded, numbered_lines)
     cands.sort()
     cands = _inline_items(folded, cands)
     previous = 0
@@ -538,6 +541,36 @@ def _neighbour_style(
         if at >= 0 and style_at.get(at) == style_at[ls]:
             return style_at[ls]
     return None
+
+
+# Sub-headings run into their paragraph without a number: "【作业管理】严格落实…",
+# "组织保障到位：学校成立了…" — only two or more in a text, and not a form's label line
+# ("活动时间：…", "学校名称：…").
+_LEAD_PHRASE_RE = re.compile(
+    r"^[ \t]*(?:(?P<brkin>【[\u4e00-\u9fff]{2,10}】)|(?P<colon>[\u4e00-\u9fff]{4,10}):)"
+    r"(?=[ \t]*[^\n]{10})",
+    re.M,
+)
+_LEAD_LABEL_RE = re.compile(
+    r"(?:时间|地点|人员|对象|主题|内容|名称|单位|方式|形式|电话|负责人|日期|地址|成员|组长|说明)$"
+)
+_LEAD_END = {"brkin": "】", "colon": ":"}
+
+
+def _lead_phrases(folded: str, taken: set[int]) -> list[tuple[int, str, int, int]]:
+    """Run-in sub-headings without a number (see ``_LEAD_PHRASE_RE``): items of one list,
+    each the first of its list (number 1), so they nest under the heading above them."""
+    out: list[tuple[int, str, int, int]] = []
+    for m in _LEAD_PHRASE_RE.finditer(folded):
+        style = m.lastgroup or "colon"
+        phrase = m.group(style)
+        if m.start() in taken or _LEAD_LABEL_RE.search(phrase.strip("【】")):
+            continue
+        if style == "brkin" and _FILL_IN_NAME_RE.search(phrase):
+            continue
+        out.append((m.start(style), style, 1, m.start(style)))
+    counts = {style: sum(c[1] == style for c in out) for style in _LEAD_END}
+    return [c for c in out if counts[c[1]] >= 2]
 
 
 def _bare_lines(folded: str, taken: set[int]) -> list[tuple[int, str, int, int]]:

@@ -705,3 +705,111 @@ def test_headings_typed_with_half_width_periods() -> None:
 def test_figures_left_out_after_a_visit_a_count_or_about(text: str, gaps: list[str]) -> None:
     found = [g.text for g in find_gaps(text, fold(text))]
     assert all(any(w in f or f in w for f in found) for w in gaps) and len(found) == len(gaps)
+
+
+# ninth set (b121–b144: AI chat answers, WeChat account cards and interface strings)
+AI_PAGE = """某某AI
+新建对话
+历史对话
+城南小学双减自查报告
+期末家长会发言稿
+六一活动方案
+下载App
+帮我写一份小学落实双减的自查报告，要有基本情况、主要做法、存在问题
+好的，以下是一份小学落实“双减”工作自查报告，您可以根据学校实际情况修改：
+城南小学落实“双减”工作自查报告
+{body}
+城南小学
+[日期]
+以上内容可根据实际情况增删。如需调整篇幅，请告诉我。
+复制
+重新生成
+内容由AI生成，请仔细甄别
+给某某AI发送消息
+深度思考
+联网搜索
+"""
+
+
+def test_an_ai_chat_answer_keeps_only_the_report() -> None:
+    text = AI_PAGE.format(body=f"一、基本情况\n{BODY7}\n二、存在问题\n{BODY7}")
+    a = analyze(text)
+    found = "\n".join(r.text for r in a.residue)
+    for chrome in (
+        "新建对话",
+        "期末家长会发言稿",
+        "六一活动方案",
+        "帮我写一份",
+        "好的，以下是",
+        "如需调整篇幅",
+        "重新生成",
+        "内容由AI生成",
+        "联网搜索",
+    ):
+        assert chrome in found, chrome
+    assert "城南小学落实“双减”工作自查报告" not in found and BODY7 not in found
+    assert "[日期]" not in found  # the blank left for the date stays the school's
+    assert [p.text for p in a.placeholders] == ["[日期]"]
+
+
+@pytest.mark.parametrize(
+    ("blank", "expected"),
+    [
+        ("学校共有学生[X]人", "[X]"),
+        ("[学校名称]", "[学校名称]"),
+        ("开展活动【X】次", "【X】"),
+        ("【此处可补充学校特色做法】", "【此处可补充学校特色做法】"),
+        ("联系电话：0xxx-6xxxxxx", "0xxx"),
+        ("始建于19XX年", "19XX"),
+    ],
+)
+def test_an_ai_answers_and_a_masked_numbers_blanks(blank: str, expected: str) -> None:
+    text = f"{BODY7}\n{blank}\n"
+    assert expected in [p.text for p in find_placeholders(text, fold(text))]
+
+
+def test_a_blank_in_chrome_is_not_the_schools() -> None:
+    text = f"温馨提示：请将文中“XX”等处替换为实际数据。\n{BODY7}\nXX小学\n"
+    assert [p.text for p in analyze(text).placeholders] == ["XX"]  # the signature's only
+
+
+def test_wechat_account_card_and_interface_leftovers() -> None:
+    text = (
+        "小学双减自查报告（附Word版）\n某某君 某某号 2024年03月02日 07:30 河南\n"
+        "某某号\n专注学校材料分享：总结、计划、报告，每天更新。\n231篇原创内容\n公众号\n"
+        f"城南小学双减工作自查报告\n{BODY7}\n城南小学\n2024年3月1日\n- END -\n"
+        "视频\n小程序\n赞\n，轻点两下取消赞\n：\n。\n"
+    )
+    found = [r.text for r in analyze(text).residue]
+    for chrome in (
+        "小学双减自查报告（附Word版）",
+        "专注学校材料分享",
+        "231篇原创内容",
+        "公众号",
+        "，轻点两下取消赞",
+        "视频",
+        "小程序",
+        "：",
+        "。",
+    ):
+        assert any(chrome in r for r in found), chrome
+    assert "城南小学双减工作自查报告" not in found and "2024年3月1日" not in found
+    # a stray period of the report's own is no chrome
+    assert analyze(f"{BODY7}\n。\n{BODY7}\n").residue == []
+
+
+def test_run_in_sub_headings_without_numbers() -> None:
+    text = (
+        f"一、主要做法\n组织保障到位：学校成立领导小组，校长任组长。\n作业管理规范：{BODY7}\n"
+        f"二、存在问题\n【师资不足】音体美教师缺口较大，课后服务难以开足。\n【家长焦虑】{BODY7}\n"
+        "活动时间：2024年3月1日下午全体教师参加。\n"
+    )
+    heads = [(h.title, h.kind) for h in find_headings(text, fold(text))]
+    assert heads == [
+        ("一、主要做法", "work_done"),
+        ("组织保障到位", "work_done"),
+        ("作业管理规范", "work_done"),
+        ("二、存在问题", "problems"),
+        ("【师资不足】", "problems"),
+        ("【家长焦虑】", "problems"),
+    ]

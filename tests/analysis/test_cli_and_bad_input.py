@@ -215,6 +215,9 @@ def test_one_50000_character_paragraph():
         "1-" * 50_000,
         "一、二、" * 25_000 + "年级",
         "组长:" + " " * 100_000,
+        " " * 100_000,  # a blank line: once quadratic in the topic's paragraph split
+        "\u3000" * 100_000,
+        "篇原创内容" + "1" * 100_000,
     ],
 )
 def test_pathological_strings_do_not_backtrack(text: str):
