@@ -51,7 +51,9 @@ __all__ = ["ANALYZER_VERSION", "DEFAULT_REQUIRED", "Analysis", "analysis_to_dict
 #: 11: an AI chat answer's page (prompt, lead-in, closing, interface), a WeChat account
 #: card, blanks inside residue are not the school's, AI blanks ([学校名称], 【X】), run-in
 #: sub-headings without numbers (组织保障到位：, 【作业管理】) (the ninth blind set)
-ANALYZER_VERSION = "11"
+#: 12: a site's search bar, download coupons, clickbait page titles; a 1. run into its
+#: heading's line opens a list when its 2. follows (the tenth blind set)
+ANALYZER_VERSION = "12"
 DEFAULT_REQUIRED: tuple[str, ...] = ("work_done", "problems", "next_steps")
 #: a text whose residue covers at least this share is website chrome, not a report
 RESIDUE_GENRE_SHARE = 0.3

@@ -474,15 +474,20 @@ def _candidates(folded: str) -> list[tuple[int, str, int, int]]:
 def _inline_items(folded: str, cands: list[tuple[int, str, int, int]]) -> list:
     """Numbered items run together in one paragraph ("1.开齐课程。2.落实双减。3.…"): an
     item after a sentence's end counts only as the next number of an item that opens the
-    same line (or follows one), and then is that item's style."""
+    same line (or follows one), or as a 1. whose 2. follows in the line; it then takes
+    the style of items that open their lines."""
     out: list[tuple[int, str, int, int]] = []
     last: tuple[int, int] | None = None  # (line start, number) of the line's latest item
+    inline = {(folded.rfind("\n", 0, c[0]) + 1, c[2]) for c in cands if c[1] == "arin"}
     for c in cands:
         ls = folded.rfind("\n", 0, c[0]) + 1
         if c[1] == "ar":
             last = (ls, c[2])
         elif c[1] == "arin":
-            if last is None or last != (ls, c[2] - 1):
+            # "（二）严格作业管理。1.作业总量控制。…2.…": a 1. after a sentence opens a list
+            # when its 2. follows in the same line
+            opens = c[2] == 1 and (ls, 2) in inline
+            if not opens and (last is None or last != (ls, c[2] - 1)):
                 continue
             last = (ls, c[2])
             c = (c[0], "ar", c[2], c[3])

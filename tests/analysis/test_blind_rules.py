@@ -813,3 +813,38 @@ def test_run_in_sub_headings_without_numbers() -> None:
         ("【师资不足】", "problems"),
         ("【家长焦虑】", "problems"),
     ]
+
+
+# tenth set (b145–b168: the sources the writers judged most realistic, no constraint)
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "热门搜索：工作总结 述职报告 心得体会",
+        "举报  收藏  分享  下载（3下载券）",
+        "双减工作自查报告（完整版，可直接使用）",
+        "小学双减自查报告，照着改就能用！",
+    ],
+)
+def test_a_sites_search_bar_coupons_and_clickbait_titles(chrome: str) -> None:
+    text = f"{chrome}\n{BODY7}\n"
+    assert [r.text for r in find_residue(text, fold(text))] == [chrome]
+
+
+def test_numbered_items_run_into_their_headings_line() -> None:
+    text = (
+        "（一）健全机构。成立领导小组，校长任组长。\n"
+        "（二）严格作业管理。1.作业总量控制。书面作业不超过60分钟。2.作业公示制度。"
+        "每周公示。3.作业批改反馈。全批全改。\n（三）做好课后服务。每天2小时。\n"
+    )
+    titles = [h.title[:6] for h in find_headings(text, fold(text))]
+    assert titles == [
+        "（一）健全机",
+        "（二）严格作",
+        "1.作业总量",
+        "2.作业公示",
+        "3.作业批改",
+        "（三）做好课",
+    ]
+    # a lone 1. after a sentence, with no 2. in its line, heads nothing
+    lone = "（一）健全机构。本学期共检查1.次作业。\n"
+    assert [h.title[:4] for h in find_headings(lone, fold(lone))] == ["（一）健"]
