@@ -18,14 +18,16 @@ so an empty list means "there is none here" and every finding is then false):
   quantity overlapping no labelled figure is a false figure.
 * ``masks`` / ``gaps``: the blank as written — found when a placeholder (or masked
   quantity) / a gap overlaps it; any other finding is false.
-* ``residue``: template-site chrome — the share of its characters that residue covers.
+* ``residue``: template-site chrome — the share of its characters that residue covers,
+  and per text whether the reviewer's flag is right (some residue found on a text with
+  chrome, none on a text without).
 * ``topic`` + ``on_topic``: the preset the text is scored under and the expected verdict.
 * ``campaign`` (+ ``school``, ``county``, ``source``): texts written as one campaign's
   uploads (several schools pasting from the same template sites); with ``--campaign`` each
   is analysed with the site-frame lines its campaign's texts show together (the rule of
   ``reports.chrome``), without it alone, as a single text.
 * ``blind``: true for texts written and labelled by someone who never read the engine's
-  code (``b01``–``b12`` 2026-11-30, then sets of twelve up to ``b96``, each set measured
+  code (``b01``–``b12`` 2026-11-30, then sets of twelve up to ``b168``, each set measured
   once before the engine was tuned on it; RESULTS.md); their table is printed
   on its own too.
 * ``holdout``: true for texts written after the engine was tuned (``h*``); their table is
@@ -265,6 +267,12 @@ def evaluate(only: set[str] | None, verbose: bool, campaign: bool = False) -> di
             r.false += false_chars
             if false_chars:
                 r.notes.append(f"{ident} FALSE residue chars {false_chars}")
+            # the reviewer's flag: 网页残留 on a pasted page, nothing on a typed report
+            r.extra_total += 1
+            if bool(labs) == bool(a.residue):
+                r.extra += 1
+            else:
+                r.notes.append(f"{ident} FLAG residue {bool(a.residue)}, expected {bool(labs)}")
 
         if "on_topic" in meta:
             tp = t["topic"]
@@ -327,6 +335,12 @@ def table(t: dict[str, Tally]) -> str:
             "≥ 85 %",
         ),
         ("residue: characters flagged outside chrome", str(r.false), "", ""),
+        (
+            "residue: 网页残留 flag right (texts)",
+            frac(r.extra, r.extra_total),
+            pct(r.extra, r.extra_total),
+            "",
+        ),
         (
             "topic: on/off-topic verdict right",
             frac(tp.found, tp.labels),
