@@ -623,10 +623,14 @@ GMT+8, 2024-4-9 10:00 , Processed in 0.05 second(s), 20 queries .
 """
 
 
+def _pasted(page: str):
+    """The analysis of a page with a two-part report pasted into it, and its residue."""
+    a = analyze(page.format(body=f"一、基本情况\n{BODY7}\n二、存在问题\n{BODY7}"))
+    return a, "\n".join(r.text for r in a.residue)
+
+
 def test_a_forum_thread_pasted_whole_keeps_only_the_first_posts_report() -> None:
-    text = FORUM.format(body=f"一、基本情况\n{BODY7}\n二、存在问题\n{BODY7}")
-    a = analyze(text)
-    found = " ".join(r.text for r in a.residue)
+    a, found = _pasted(FORUM)
     for chrome in (
         "设为首页",
         "查看: 1024",
@@ -720,9 +724,7 @@ AI_PAGE = """某某AI
 
 
 def test_an_ai_chat_answer_keeps_only_the_report() -> None:
-    text = AI_PAGE.format(body=f"一、基本情况\n{BODY7}\n二、存在问题\n{BODY7}")
-    a = analyze(text)
-    found = "\n".join(r.text for r in a.residue)
+    a, found = _pasted(AI_PAGE)
     for chrome in (
         "新建对话",
         "期末家长会发言稿",
