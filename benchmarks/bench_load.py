@@ -13,7 +13,10 @@ Three phases, each bounded in time, all against the same running stack:
    ``--autosaves`` autosaves, submit, report page) while ``--reviewers`` reviewers loop over
    queue + review page and a supervisor and an admin loop over dashboard and CSV export.
 Then it checks that every school's submission exists and that every analysis finishes.
-Prints per-endpoint count, errors, p50/p95/p99 (ms), throughput; ``--json`` saves them.
+Prints per-endpoint count, errors, p50/p95/p99 (ms), throughput, and the CPU seconds the
+morning cost: this client's own, the server's (``--server-pids``, by part: web, worker,
+beat, postgres, redis), the rest of the machine's, and the idle core-seconds; ``--json``
+saves them.
 The client is threads + urllib (standard library) on the same machine: its CPU is counted
 against the server's, as a real campus network's would not be.
 """
@@ -27,7 +30,8 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +54,114 @@ from tests.portal_client import (  # noqa: E402
 )
 
 HTMX = {"HX-Request": "true"}
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _component(command: str) -> str:
+    """Which part of the stack a server process belongs to, by its command line."""
+    if "gunicorn" in command:
+        return "web"
+    if "celery" in command:
+        return "beat" if " beat" in command else "worker"
+    if "postgres" in command:
+        return "postgres"
+    if "redis-server" in command:
+        return "redis"
+    return "other"
+
+
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """pid → (parent pid, command line, CPU seconds of the process and of its children it
+    has waited for) for every process on the machine, from /proc."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            command = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:  # gone meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # from field 3 (state) on
+        # utime, stime, cutime, cstime are fields 14-17
+        cpu = sum(int(value) for value in fields[11:15]) / TICK
+        table[int(entry)] = (int(fields[1]), command.decode(errors="replace"), cpu)
+    return table
+
+
+@dataclass
+class CpuSnapshot:
+    at: float  # monotonic seconds
+    client: float  # this process, all its threads
+    busy: float  # the whole machine, all cores
+    idle: float
+    server: dict[int, tuple[str, float]]  # pid → (component, CPU seconds)
+
+
+class CpuMeter:
+    """CPU seconds spent during a phase by this process (the load client), by the server's
+    processes (the trees under ``roots``: prod.sh's gunicorn and Celery, PostgreSQL, Redis;
+    an exited child's time counts through its parent once waited for), by everything else
+    on the machine, and how many core-seconds stayed idle (/proc/stat)."""
+
+    def __init__(self, roots: Iterable[int]) -> None:
+        self.roots = set(roots)
+
+    def _server(self) -> dict[int, tuple[str, float]]:
+        table = _processes()
+        children: dict[int, list[int]] = defaultdict(list)
+        for pid, (parent, _, _) in table.items():
+            children[parent].append(pid)
+        found, todo = {}, [pid for pid in self.roots if pid in table]
+        while todo:
+            pid = todo.pop()
+            found[pid] = (_component(table[pid][1]), table[pid][2])
+            todo.extend(children[pid])
+        return found
+
+    def snapshot(self) -> CpuSnapshot:
+        with open("/proc/stat") as stat:
+            # cpu  user nice system idle iowait irq softirq steal …
+            ticks = [int(value) for value in stat.readline().split()[1:9]]
+        idle = ticks[3] + ticks[4]
+        return CpuSnapshot(
+            time.monotonic(),
+            time.process_time(),
+            (sum(ticks) - idle) / TICK,
+            idle / TICK,
+            self._server(),
+        )
+
+    @staticmethod
+    def spent(before: CpuSnapshot, after: CpuSnapshot) -> dict:
+        server: dict[str, float] = defaultdict(float)
+        for component, cpu in after.server.values():  # a process gone meanwhile: its
+            server[component] += cpu  # parent's children time holds all of it
+        for component, cpu in before.server.values():
+            server[component] -= cpu
+        client = after.client - before.client
+        busy = after.busy - before.busy
+        total = sum(server.values())
+        return {
+            "wall_s": round(after.at - before.at, 1),
+            "cores": os.cpu_count(),
+            "client_s": round(client, 1),
+            "server_s": round(total, 1),
+            "server_by_part_s": {name: round(value, 1) for name, value in sorted(server.items())},
+            "other_s": round(busy - client - total, 1),
+            "idle_s": round(after.idle - before.idle, 1),
+        }
+
+
+def cpu_line(cpu: dict) -> str:
+    parts = ", ".join(f"{name} {value}" for name, value in cpu["server_by_part_s"].items())
+    return (
+        f"CPU of the morning ({cpu['wall_s']} s × {cpu['cores']} cores): "
+        f"client {cpu['client_s']} s, server {cpu['server_s']} s ({parts}), "
+        f"other {cpu['other_s']} s, idle {cpu['idle_s']} s"
+    )
 
 
 class Recorder:
@@ -177,8 +289,8 @@ def desk(
                 break
 
 
-def morning(args: argparse.Namespace, campaign: Campaign) -> tuple[dict, float]:
-    rec, stop = Recorder(), threading.Event()
+def morning(args: argparse.Namespace, campaign: Campaign) -> tuple[dict, float, dict]:
+    rec, stop, meter = Recorder(), threading.Event(), CpuMeter(args.server_pids)
     county = Organization.objects.get(code="LOAD-X")
     queued = list(
         Report.objects.filter(campaign=campaign, state="submitted").values_list("pk", flat=True)
@@ -204,6 +316,7 @@ def morning(args: argparse.Namespace, campaign: Campaign) -> tuple[dict, float]:
     desks = [threading.Thread(target=run, daemon=True) for run in bureau]
     for thread in desks:
         thread.start()
+    before = meter.snapshot()
     began = time.monotonic()
     schools = [
         threading.Thread(target=school, args=(rec, args.base, n, args.autosaves), daemon=True)
@@ -214,10 +327,11 @@ def morning(args: argparse.Namespace, campaign: Campaign) -> tuple[dict, float]:
     for thread in schools:
         thread.join(timeout=max(0.0, began + args.bound - time.monotonic()))
     elapsed = time.monotonic() - began
+    cpu = CpuMeter.spent(before, meter.snapshot())
     stop.set()
     for thread in desks:
         thread.join(timeout=30)
-    return rec.table(), elapsed
+    return rec.table(), elapsed, cpu
 
 
 def check_nothing_lost(campaign: Campaign, schools: int, queue: int) -> dict:
@@ -259,6 +373,12 @@ def main() -> None:
     parser.add_argument("--phase-seconds", type=float, default=10)
     parser.add_argument("--bound", type=float, default=180, help="max seconds of the morning")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--server-pids",
+        type=lambda text: [int(pid) for pid in text.split(",") if pid],
+        default=[],
+        help="comma-separated roots of the server's process trees, for its CPU (run_load.sh)",
+    )
     args = parser.parse_args()
     if args.seed:
         print(seed(args.schools + args.clients, args.queue))
@@ -275,13 +395,14 @@ def main() -> None:
         "floor and autosave capacity", {"healthz": out["floor"], **{"autosave": out["autosave"]}}
     )
     print(f"autosave capacity / healthz floor = {out['capacity_share']}")
-    out["morning"], elapsed = morning(args, campaign)
+    out["morning"], elapsed, out["morning_cpu"] = morning(args, campaign)
     out["morning_seconds"] = round(elapsed, 1)
     out["checks"] = check_nothing_lost(campaign, args.schools, args.queue)
     subs = out["checks"]["submissions"]
     out["submissions_per_min"] = round(subs / elapsed * 60, 1)
     print_table(f"campaign morning: {args.schools} schools in {elapsed:.1f} s", out["morning"])
     print(f"submissions {subs}/{args.schools}, {out['submissions_per_min']}/min; {out['checks']}")
+    print(cpu_line(out["morning_cpu"]))
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1))
     lost = subs != args.schools or out["checks"]["analyses_done"] != args.schools + args.queue
