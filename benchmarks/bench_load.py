@@ -13,8 +13,8 @@ Three phases, each bounded in time, all against the same running stack:
    ``--autosaves`` autosaves, submit, report page) while ``--reviewers`` reviewers loop over
    queue + review page and a supervisor and an admin loop over dashboard and CSV export.
 Then it checks that every school's submission exists and that every analysis finishes.
-Prints per-endpoint count, errors, p50/p95/p99 (ms), throughput, and the CPU seconds the
-morning cost: this client's own, the server's (``--server-pids``, by part: web, worker,
+Prints per-endpoint count, errors, p50/p95/p99 (ms), throughput, and the CPU seconds each
+timed phase cost: this client's own, the server's (``--server-pids``, by part: web, worker,
 beat, postgres, redis), the rest of the machine's, and the idle core-seconds; ``--json``
 saves them.
 
@@ -163,10 +163,10 @@ class CpuMeter:
         }
 
 
-def cpu_line(cpu: dict) -> str:
+def cpu_line(phase: str, cpu: dict) -> str:
     parts = ", ".join(f"{name} {value}" for name, value in cpu["server_by_part_s"].items())
     return (
-        f"CPU of the morning ({cpu['wall_s']} s × {cpu['cores']} cores): "
+        f"CPU of the {phase} ({cpu['wall_s']} s × {cpu['cores']} cores): "
         f"client {cpu['client_s']} s, server {cpu['server_s']} s ({parts}), "
         f"other {cpu['other_s']} s, idle {cpu['idle_s']} s"
     )
@@ -243,17 +243,21 @@ async def _all(coroutines: Iterable[Coroutine]) -> None:
     await asyncio.gather(*coroutines)
 
 
-async def floor(new: Callable[[], Client], clients: int, seconds: float) -> dict:
-    rec, deadline = Recorder(), time.monotonic() + seconds
+async def floor(
+    new: Callable[[], Client], clients: int, seconds: float, meter: CpuMeter
+) -> tuple[dict, dict]:
     users = [new() for _ in range(clients)]
+    before = meter.snapshot()
+    rec, deadline = Recorder(), time.monotonic() + seconds
 
     async def run(client: Client) -> None:
         while time.monotonic() < deadline:
             await rec.timed("healthz", client.get("/healthz"))
 
     await _all(run(client) for client in users)
+    cpu = CpuMeter.spent(before, meter.snapshot())
     await _all(client.close() for client in users)
-    return rec.table()["healthz"]
+    return rec.table()["healthz"], cpu
 
 
 async def _open_report(client: Client) -> tuple[int, int]:
@@ -271,14 +275,15 @@ async def _autosave(rec: Recorder, client: Client, pk: int, data: dict, n: int) 
 
 
 async def autosave_capacity(
-    new: Callable[[], Client], first: int, clients: int, seconds: float
-) -> dict:
+    new: Callable[[], Client], first: int, clients: int, seconds: float, meter: CpuMeter
+) -> tuple[dict, dict]:
     sessions = []
     for n in range(first, first + clients):
         client = new()
         await client.login(f"load-school-{n}", PASSWORD)
         pk, revision = await _open_report(client)
         sessions.append((client, pk, report_form_data(revision, seed=n)))
+    before = meter.snapshot()
     rec, deadline = Recorder(), time.monotonic() + seconds
 
     async def run(client: Client, pk: int, data: dict) -> None:
@@ -288,8 +293,9 @@ async def autosave_capacity(
             data = await _autosave(rec, client, pk, data, n)
 
     await _all(run(*session) for session in sessions)
+    cpu = CpuMeter.spent(before, meter.snapshot())
     await _all(client.close() for client, _, _ in sessions)
-    return rec.table()["autosave"]
+    return rec.table()["autosave"], cpu
 
 
 async def school(rec: Recorder, client: Client, n: int, autosaves: int) -> None:
@@ -443,16 +449,21 @@ def main() -> None:
         def new() -> Client:
             return AsyncPortalClient(args.base)
 
+    meter = CpuMeter(args.server_pids)
     out = {"client": args.client}
-    out["floor"] = asyncio.run(floor(new, args.clients, args.phase_seconds))
-    out["autosave"] = asyncio.run(
-        autosave_capacity(new, args.schools + 1, args.clients, args.phase_seconds)
+    out["floor"], out["floor_cpu"] = asyncio.run(
+        floor(new, args.clients, args.phase_seconds, meter)
+    )
+    out["autosave"], out["autosave_cpu"] = asyncio.run(
+        autosave_capacity(new, args.schools + 1, args.clients, args.phase_seconds, meter)
     )
     out["capacity_share"] = round(out["autosave"]["per_s"] / out["floor"]["per_s"], 3)
     print_table(
         "floor and autosave capacity", {"healthz": out["floor"], **{"autosave": out["autosave"]}}
     )
     print(f"autosave capacity / healthz floor = {out['capacity_share']}")
+    print(cpu_line("floor", out["floor_cpu"]))
+    print(cpu_line("autosave capacity", out["autosave_cpu"]))
     out["morning"], elapsed, out["morning_cpu"] = asyncio.run(morning(args, new, queued, export))
     out["morning_seconds"] = round(elapsed, 1)
     out["checks"] = check_nothing_lost(campaign, args.schools, args.queue)
@@ -460,7 +471,7 @@ def main() -> None:
     out["submissions_per_min"] = round(subs / elapsed * 60, 1)
     print_table(f"campaign morning: {args.schools} schools in {elapsed:.1f} s", out["morning"])
     print(f"submissions {subs}/{args.schools}, {out['submissions_per_min']}/min; {out['checks']}")
-    print(cpu_line(out["morning_cpu"]))
+    print(cpu_line("morning", out["morning_cpu"]))
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1))
     lost = subs != args.schools or out["checks"]["analyses_done"] != args.schools + args.queue
