@@ -13,7 +13,8 @@ Three phases, each bounded in time, all against the same running stack:
    ``--autosaves`` autosaves, submit, report page) while ``--reviewers`` reviewers loop over
    queue + review page and a supervisor and an admin loop over dashboard and CSV export.
 Then it checks that every school's submission exists and that every analysis finishes.
-Prints per-endpoint count, errors, p50/p95/p99 (ms), throughput, and the CPU seconds each
+Prints the machine's speed at the start (CPU ms of one password hash: the host's speed
+drifts), per-endpoint count, errors, p50/p95/p99 (ms), throughput, and the CPU seconds each
 timed phase cost: this client's own, the server's (``--server-pids``, by part: web, worker,
 beat, postgres, redis), the rest of the machine's, and the idle core-seconds; ``--json``
 saves them.
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import sys
@@ -49,6 +51,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.hashers import PBKDF2PasswordHasher  # noqa: E402
 from load_world import PASSWORD, seed, wait_for_analyses  # noqa: E402
 
 from reports.models import Campaign, Organization, Report  # noqa: E402
@@ -170,6 +173,20 @@ def cpu_line(phase: str, cpu: dict) -> str:
         f"client {cpu['client_s']} s, server {cpu['server_s']} s ({parts}), "
         f"other {cpu['other_s']} s, idle {cpu['idle_s']} s"
     )
+
+
+def reference_hash_ms() -> float:
+    """How fast this machine is now: CPU milliseconds of one PBKDF2-SHA256 with Django's
+    iterations on one core (best of three), the unit the morning's password checks are made
+    of. The host's speed drifts (the same morning's work has cost 22 and 27 CPU-seconds)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        hashlib.pbkdf2_hmac(
+            "sha256", b"probe", b"probe-salt-16chr", PBKDF2PasswordHasher.iterations
+        )
+        best = min(best, time.process_time() - started)
+    return round(1000 * best, 1)
 
 
 class Recorder:
@@ -450,7 +467,13 @@ def main() -> None:
             return AsyncPortalClient(args.base)
 
     meter = CpuMeter(args.server_pids)
-    out = {"client": args.client}
+    out = {"client": args.client, "reference_hash_ms": reference_hash_ms()}
+    logins = args.schools + args.reviewers + 2
+    print(
+        f"machine speed: one password hash (PBKDF2, {PBKDF2PasswordHasher.iterations:,} "
+        f"iterations) = {out['reference_hash_ms']} ms of one core; the morning's {logins} "
+        f"logins ≈ {logins * out['reference_hash_ms'] / 1000:.1f} core-seconds of hashing"
+    )
     out["floor"], out["floor_cpu"] = asyncio.run(
         floor(new, args.clients, args.phase_seconds, meter)
     )
