@@ -15,9 +15,9 @@ Three phases, each bounded in time, all against the same running stack:
 Then it checks that every school's submission exists and that every analysis finishes.
 Prints the machine's speed at the start (CPU ms of one password hash: the host's speed
 drifts), per-endpoint count, errors, p50/p95/p99 (ms), throughput, and the CPU seconds each
-timed phase cost: this client's own, the server's (``--server-pids``, by part: web, worker,
-beat, postgres, redis), the rest of the machine's, and the idle core-seconds; ``--json``
-saves them.
+timed phase cost: this client's own, the server's (``--server-pids``, by part: password
+hashing — the web's niced hashing threads —, the rest of the web, worker, beat, postgres,
+redis), the rest of the machine's, and the idle core-seconds; ``--json`` saves them.
 
 The client runs on the same machine, so its CPU is taken from the server's (a campus's
 browsers would not be). The users' flows are written once, as coroutines, over two
@@ -83,6 +83,20 @@ def _component(command: str) -> str:
     return "other"
 
 
+def _niced_threads_cpu(pid: int) -> float:
+    """CPU seconds of the threads of ``pid`` running at a niceness above 0: in a web
+    process, the password-hashing threads (reports/auth.py, ``LOGIN_HASH_NICE``)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            fields = task.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[16]) > 0:  # field 19, nice
+            total += int(fields[11]) + int(fields[12])  # fields 14-15, utime + stime
+    return total / TICK
+
+
 def _processes() -> dict[int, tuple[int, str, float]]:
     """pid → (parent pid, command line, CPU seconds of the process and of its children it
     has waited for) for every process on the machine, from /proc."""
@@ -108,19 +122,20 @@ class CpuSnapshot:
     client: float  # this process, all its threads
     busy: float  # the whole machine, all cores
     idle: float
-    server: dict[int, tuple[str, float]]  # pid → (component, CPU seconds)
+    server: dict[tuple[int, str], float]  # (pid, component) → CPU seconds
 
 
 class CpuMeter:
     """CPU seconds spent during a phase by this process (the load client), by the server's
     processes (the trees under ``roots``: prod.sh's gunicorn and Celery, PostgreSQL, Redis;
-    an exited child's time counts through its parent once waited for), by everything else
-    on the machine, and how many core-seconds stayed idle (/proc/stat)."""
+    an exited child's time counts through its parent once waited for; a web process's
+    niced threads counted apart, as password hashing), by everything else on the machine,
+    and how many core-seconds stayed idle (/proc/stat)."""
 
     def __init__(self, roots: Iterable[int]) -> None:
         self.roots = set(roots)
 
-    def _server(self) -> dict[int, tuple[str, float]]:
+    def _server(self) -> dict[tuple[int, str], float]:
         table = _processes()
         children: dict[int, list[int]] = defaultdict(list)
         for pid, (parent, _, _) in table.items():
@@ -128,7 +143,11 @@ class CpuMeter:
         found, todo = {}, [pid for pid in self.roots if pid in table]
         while todo:
             pid = todo.pop()
-            found[pid] = (_component(table[pid][1]), table[pid][2])
+            component, cpu = _component(table[pid][1]), table[pid][2]
+            if component == "web":  # the password checks apart from the rest of the web
+                found[pid, "password hashing"] = hashing = _niced_threads_cpu(pid)
+                cpu -= hashing
+            found[pid, component] = cpu
             todo.extend(children[pid])
         return found
 
@@ -148,9 +167,9 @@ class CpuMeter:
     @staticmethod
     def spent(before: CpuSnapshot, after: CpuSnapshot) -> dict:
         server: dict[str, float] = defaultdict(float)
-        for component, cpu in after.server.values():  # a process gone meanwhile: its
-            server[component] += cpu  # parent's children time holds all of it
-        for component, cpu in before.server.values():
+        for (_, component), cpu in after.server.items():  # a process gone meanwhile:
+            server[component] += cpu  # its parent's children time holds all of it
+        for (_, component), cpu in before.server.items():
             server[component] -= cpu
         client = after.client - before.client
         busy = after.busy - before.busy
