@@ -5,7 +5,7 @@ Run:  bash benchmarks/run_load.sh            (throwaway PostgreSQL + Redis + pro
       python benchmarks/bench_load.py --base http://127.0.0.1:8000
 
 Three phases, each bounded in time, all against the same running stack:
-1. floor: ``/healthz`` from ``--clients`` threads for ``--phase-seconds`` (requests/s);
+1. floor: ``/healthz`` from ``--clients`` users for ``--phase-seconds`` (requests/s);
 2. autosave capacity: ``--clients`` signed-in schools autosaving as fast as answered;
    reported as autosaves/s and as a share of the floor measured a minute earlier, so a
    busy shared machine shifts both figures alike;
@@ -13,21 +13,34 @@ Three phases, each bounded in time, all against the same running stack:
    ``--autosaves`` autosaves, submit, report page) while ``--reviewers`` reviewers loop over
    queue + review page and a supervisor and an admin loop over dashboard and CSV export.
 Then it checks that every school's submission exists and that every analysis finishes.
-Prints per-endpoint count, errors, p50/p95/p99 (ms), throughput; ``--json`` saves them.
-The client is threads + urllib (standard library) on the same machine: its CPU is counted
-against the server's, as a real campus network's would not be.
+Prints the machine's speed at the start (CPU ms of one password hash: the host's speed
+drifts), per-endpoint count, errors, p50/p95/p99 (ms), throughput, and the CPU seconds each
+timed phase cost: this client's own, the server's (``--server-pids``, by part: password
+hashing — the web's niced hashing threads —, the rest of the web, worker, beat, postgres,
+redis), the rest of the machine's, and the idle core-seconds; ``--json`` saves them.
+
+The client runs on the same machine, so its CPU is taken from the server's (a campus's
+browsers would not be). The users' flows are written once, as coroutines, over two
+clients (``--client``): ``async`` (the default), ``tests.portal_client.AsyncPortalClient``
+— aiohttp in one event loop, each user one kept-alive connection as a browser keeps it;
+and ``threads``, the former client kept as an option — ``PortalClient`` (urllib, a new
+connection per request), each request on an OS thread of its own. Both read pages with
+``tests.portal_client``'s helpers (``REPORT_LINK``, ``REVISION``, ``report_form_data``).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import hashlib
 import json
 import os
 import sys
-import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +51,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.hashers import PBKDF2PasswordHasher  # noqa: E402
 from load_world import PASSWORD, seed, wait_for_analyses  # noqa: E402
 
 from reports.models import Campaign, Organization, Report  # noqa: E402
@@ -45,6 +59,7 @@ from tests.portal_client import (  # noqa: E402
     REPORT_LINK,
     REVISION,
     Answer,
+    AsyncPortalClient,
     PortalClient,
     report_form_data,
 )
@@ -52,26 +67,165 @@ from tests.portal_client import (  # noqa: E402
 HTMX = {"HX-Request": "true"}
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _component(command: str) -> str:
+    """Which part of the stack a server process belongs to, by its command line."""
+    if "gunicorn" in command:
+        return "web"
+    if "celery" in command:
+        return "beat" if " beat" in command else "worker"
+    if "postgres" in command:
+        return "postgres"
+    if "redis-server" in command:
+        return "redis"
+    return "other"
+
+
+def _niced_threads_cpu(pid: int) -> float:
+    """CPU seconds of the threads of ``pid`` running at a niceness above 0: in a web
+    process, the password-hashing threads (reports/auth.py, ``LOGIN_HASH_NICE``)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            fields = task.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[16]) > 0:  # field 19, nice
+            total += int(fields[11]) + int(fields[12])  # fields 14-15, utime + stime
+    return total / TICK
+
+
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """pid → (parent pid, command line, CPU seconds of the process and of its children it
+    has waited for) for every process on the machine, from /proc."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            command = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:  # gone meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # from field 3 (state) on
+        # utime, stime, cutime, cstime are fields 14-17
+        cpu = sum(int(value) for value in fields[11:15]) / TICK
+        table[int(entry)] = (int(fields[1]), command.decode(errors="replace"), cpu)
+    return table
+
+
+@dataclass
+class CpuSnapshot:
+    at: float  # monotonic seconds
+    client: float  # this process, all its threads
+    busy: float  # the whole machine, all cores
+    idle: float
+    server: dict[tuple[int, str], float]  # (pid, component) → CPU seconds
+
+
+class CpuMeter:
+    """CPU seconds spent during a phase by this process (the load client), by the server's
+    processes (the trees under ``roots``: prod.sh's gunicorn and Celery, PostgreSQL, Redis;
+    an exited child's time counts through its parent once waited for; a web process's
+    niced threads counted apart, as password hashing), by everything else on the machine,
+    and how many core-seconds stayed idle (/proc/stat)."""
+
+    def __init__(self, roots: Iterable[int]) -> None:
+        self.roots = set(roots)
+
+    def _server(self) -> dict[tuple[int, str], float]:
+        table = _processes()
+        children: dict[int, list[int]] = defaultdict(list)
+        for pid, (parent, _, _) in table.items():
+            children[parent].append(pid)
+        found, todo = {}, [pid for pid in self.roots if pid in table]
+        while todo:
+            pid = todo.pop()
+            component, cpu = _component(table[pid][1]), table[pid][2]
+            if component == "web":  # the password checks apart from the rest of the web
+                found[pid, "password hashing"] = hashing = _niced_threads_cpu(pid)
+                cpu -= hashing
+            found[pid, component] = cpu
+            todo.extend(children[pid])
+        return found
+
+    def snapshot(self) -> CpuSnapshot:
+        with open("/proc/stat") as stat:
+            # cpu  user nice system idle iowait irq softirq steal …
+            ticks = [int(value) for value in stat.readline().split()[1:9]]
+        idle = ticks[3] + ticks[4]
+        return CpuSnapshot(
+            time.monotonic(),
+            time.process_time(),
+            (sum(ticks) - idle) / TICK,
+            idle / TICK,
+            self._server(),
+        )
+
+    @staticmethod
+    def spent(before: CpuSnapshot, after: CpuSnapshot) -> dict:
+        server: dict[str, float] = defaultdict(float)
+        for (_, component), cpu in after.server.items():  # a process gone meanwhile:
+            server[component] += cpu  # its parent's children time holds all of it
+        for (_, component), cpu in before.server.items():
+            server[component] -= cpu
+        client = after.client - before.client
+        busy = after.busy - before.busy
+        total = sum(server.values())
+        return {
+            "wall_s": round(after.at - before.at, 1),
+            "cores": os.cpu_count(),
+            "client_s": round(client, 1),
+            "server_s": round(total, 1),
+            "server_by_part_s": {name: round(value, 1) for name, value in sorted(server.items())},
+            "other_s": round(busy - client - total, 1),
+            "idle_s": round(after.idle - before.idle, 1),
+        }
+
+
+def cpu_line(phase: str, cpu: dict) -> str:
+    parts = ", ".join(f"{name} {value}" for name, value in cpu["server_by_part_s"].items())
+    return (
+        f"CPU of the {phase} ({cpu['wall_s']} s × {cpu['cores']} cores): "
+        f"client {cpu['client_s']} s, server {cpu['server_s']} s ({parts}), "
+        f"other {cpu['other_s']} s, idle {cpu['idle_s']} s"
+    )
+
+
+def reference_hash_ms() -> float:
+    """How fast this machine is now: CPU milliseconds of one PBKDF2-SHA256 with Django's
+    iterations on one core (best of three), the unit the morning's password checks are made
+    of. The host's speed drifts (the same morning's work has cost 22 and 27 CPU-seconds)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        hashlib.pbkdf2_hmac(
+            "sha256", b"probe", b"probe-salt-16chr", PBKDF2PasswordHasher.iterations
+        )
+        best = min(best, time.process_time() - started)
+    return round(1000 * best, 1)
+
+
 class Recorder:
-    """Latencies and errors per endpoint name, from many threads."""
+    """Latencies and errors per endpoint name (one event loop: no lock needed)."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
         self.samples: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.started = time.monotonic()
 
-    def timed(self, name: str, call: Callable[[], Answer], ok: int = 200) -> Answer | None:
+    async def timed(self, name: str, call: Awaitable[Answer], ok: int = 200) -> Answer | None:
+        """Await ``call`` (a request not yet started), recording how long it took."""
         begin = time.monotonic()
         try:
-            answer = call()
+            answer = await call
         except OSError:
             answer = None
-        elapsed = time.monotonic() - begin
-        with self.lock:
-            self.samples[name].append(elapsed)
-            if answer is None or answer.status != ok:
-                self.errors[name] += 1
+        self.samples[name].append(time.monotonic() - begin)
+        if answer is None or answer.status != ok:
+            self.errors[name] += 1
         return answer
 
     def table(self) -> dict[str, dict[str, float]]:
@@ -94,130 +248,168 @@ class Recorder:
         return rows
 
 
-def _threads(count: int, target: Callable[[int], None]) -> None:
-    threads = [threading.Thread(target=target, args=(i,), daemon=True) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+class ThreadsClient:
+    """The former client, kept as ``--client threads``: ``PortalClient`` (urllib, blocking,
+    a new connection per request), each request on a thread of a pool as large as the
+    users, so every user in flight has an OS thread of its own, as before."""
+
+    def __init__(self, base: str, pool: ThreadPoolExecutor) -> None:
+        self.sync, self.pool = PortalClient(base), pool
+
+    async def _run(self, call, *args) -> Answer:
+        return await asyncio.get_running_loop().run_in_executor(self.pool, call, *args)
+
+    async def get(self, path: str) -> Answer:
+        return await self._run(self.sync.get, path)
+
+    async def post(self, path: str, data: dict, headers: dict | None = None) -> Answer:
+        return await self._run(self.sync.post, path, data, headers)
+
+    async def login(self, username: str, password: str) -> Answer:
+        return await self._run(self.sync.login, username, password)
+
+    async def close(self) -> None:
+        pass
 
 
-def floor(base: str, clients: int, seconds: float) -> dict:
+Client = AsyncPortalClient | ThreadsClient
+
+
+async def _all(coroutines: Iterable[Coroutine]) -> None:
+    await asyncio.gather(*coroutines)
+
+
+async def floor(
+    new: Callable[[], Client], clients: int, seconds: float, meter: CpuMeter
+) -> tuple[dict, dict]:
+    users = [new() for _ in range(clients)]
+    before = meter.snapshot()
     rec, deadline = Recorder(), time.monotonic() + seconds
-    client = [PortalClient(base) for _ in range(clients)]
 
-    def run(i: int) -> None:
+    async def run(client: Client) -> None:
         while time.monotonic() < deadline:
-            rec.timed("healthz", lambda: client[i].get("/healthz"))
+            await rec.timed("healthz", client.get("/healthz"))
 
-    _threads(clients, run)
-    return rec.table()["healthz"]
+    await _all(run(client) for client in users)
+    cpu = CpuMeter.spent(before, meter.snapshot())
+    await _all(client.close() for client in users)
+    return rec.table()["healthz"], cpu
 
 
-def _open_report(client: PortalClient) -> tuple[int, int]:
-    home = client.get("/")
+async def _open_report(client: Client) -> tuple[int, int]:
+    home = await client.get("/")
     pk = int(REPORT_LINK.search(home.text).group(1))
-    return pk, int(REVISION.search(client.get(f"/reports/{pk}/").text).group(1))
+    return pk, int(REVISION.search((await client.get(f"/reports/{pk}/")).text).group(1))
 
 
-def _autosave(rec: Recorder, client: PortalClient, pk: int, data: dict, n: int) -> dict:
+async def _autosave(rec: Recorder, client: Client, pk: int, data: dict, n: int) -> dict:
     data = {**data, "section_achievements": data["section_achievements"] + f"第{n}处修改。"}
-    answer = rec.timed("autosave", lambda: client.post(f"/reports/{pk}/save/", data, HTMX))
+    answer = await rec.timed("autosave", client.post(f"/reports/{pk}/save/", data, HTMX))
     if answer is not None and answer.status == 200:
         data["revision"] = REVISION.search(answer.text).group(1)
     return data
 
 
-def autosave_capacity(base: str, first: int, clients: int, seconds: float) -> dict:
+async def autosave_capacity(
+    new: Callable[[], Client], first: int, clients: int, seconds: float, meter: CpuMeter
+) -> tuple[dict, dict]:
     sessions = []
     for n in range(first, first + clients):
-        client = PortalClient(base)
-        client.login(f"load-school-{n}", PASSWORD)
-        pk, revision = _open_report(client)
+        client = new()
+        await client.login(f"load-school-{n}", PASSWORD)
+        pk, revision = await _open_report(client)
         sessions.append((client, pk, report_form_data(revision, seed=n)))
+    before = meter.snapshot()
     rec, deadline = Recorder(), time.monotonic() + seconds
 
-    def run(i: int) -> None:
-        client, pk, data = sessions[i]
+    async def run(client: Client, pk: int, data: dict) -> None:
         n = 0
         while time.monotonic() < deadline:
             n += 1
-            data = _autosave(rec, client, pk, data, n)
+            data = await _autosave(rec, client, pk, data, n)
 
-    _threads(clients, run)
-    return rec.table()["autosave"]
-
-
-def school(rec: Recorder, base: str, n: int, autosaves: int) -> None:
-    client = PortalClient(base)
-    rec.timed("login page", lambda: client.get("/accounts/login/"))
-    form = {"username": f"load-school-{n}", "password": PASSWORD}
-    if rec.timed("login", lambda: client.post("/accounts/login/", form)) is None:
-        return
-    home = rec.timed("home", lambda: client.get("/"))
-    pk = int(REPORT_LINK.search(home.text).group(1))
-    page = rec.timed("report form", lambda: client.get(f"/reports/{pk}/"))
-    data = report_form_data(int(REVISION.search(page.text).group(1)), seed=n)
-    for k in range(autosaves):
-        data = _autosave(rec, client, pk, data, k)
-    rec.timed("submit", lambda: client.post(f"/reports/{pk}/submit/", data))
+    await _all(run(*session) for session in sessions)
+    cpu = CpuMeter.spent(before, meter.snapshot())
+    await _all(client.close() for client, _, _ in sessions)
+    return rec.table()["autosave"], cpu
 
 
-def desk(
-    rec: Recorder, base: str, username: str, stop: threading.Event, pages, pause: float
+async def school(rec: Recorder, client: Client, n: int, autosaves: int) -> None:
+    try:
+        await rec.timed("login page", client.get("/accounts/login/"))
+        form = {"username": f"load-school-{n}", "password": PASSWORD}
+        if await rec.timed("login", client.post("/accounts/login/", form)) is None:
+            return
+        home = await rec.timed("home", client.get("/"))
+        pk = int(REPORT_LINK.search(home.text).group(1))
+        page = await rec.timed("report form", client.get(f"/reports/{pk}/"))
+        data = report_form_data(int(REVISION.search(page.text).group(1)), seed=n)
+        for k in range(autosaves):
+            data = await _autosave(rec, client, pk, data, k)
+        await rec.timed("submit", client.post(f"/reports/{pk}/submit/", data))
+    finally:
+        await client.close()
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> bool:
+    """Wait ``seconds`` (reading time) or until ``stop``; True when stopped."""
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        return False
+    return True
+
+
+async def desk(
+    rec: Recorder, client: Client, username: str, stop: asyncio.Event, pages, pause: float
 ) -> None:
-    """A bureau user opening ``pages(client)`` (name, path) pairs, ``pause`` seconds apart
+    """A bureau user opening ``pages()`` (name, path) pairs, ``pause`` seconds apart
     (reading time), until ``stop``."""
-    client = PortalClient(base)
-    client.login(username, PASSWORD)
-    while not stop.is_set():
-        for name, path in pages(client):
-            rec.timed(name, lambda path=path: client.get(path))
-            if stop.wait(pause):
-                break
+    try:
+        await client.login(username, PASSWORD)
+        while not stop.is_set():
+            for name, path in pages():
+                await rec.timed(name, client.get(path))
+                if await _pause(stop, pause):
+                    break
+    finally:
+        await client.close()
 
 
-def morning(args: argparse.Namespace, campaign: Campaign) -> tuple[dict, float]:
-    rec, stop = Recorder(), threading.Event()
-    county = Organization.objects.get(code="LOAD-X")
-    queued = list(
-        Report.objects.filter(campaign=campaign, state="submitted").values_list("pk", flat=True)
-    )
+async def morning(
+    args: argparse.Namespace, new: Callable[[], Client], queued: list[int], export: str
+) -> tuple[dict, float, dict]:
+    rec, stop, meter = Recorder(), asyncio.Event(), CpuMeter(args.server_pids)
 
-    def reviewer_pages(client):
+    def reviewer_pages():
         pk = queued[int(time.monotonic() * 1000) % len(queued)]
         return [("review queue", "/review/"), ("review page", f"/review/reports/{pk}/")]
 
-    export = f"/dashboard/exports/csv/?campaign={campaign.pk}&unit={county.pk}"
     bureau = [
-        (lambda: desk(rec, args.base, "load-reviewer", stop, reviewer_pages, 1.0))
-        for _ in range(args.reviewers)
+        desk(rec, new(), "load-reviewer", stop, reviewer_pages, 1.0) for _ in range(args.reviewers)
     ]
     bureau.append(
-        lambda: desk(
-            rec, args.base, "load-supervisor", stop, lambda c: [("dashboard", "/dashboard/")], 3.0
-        )
+        desk(rec, new(), "load-supervisor", stop, lambda: [("dashboard", "/dashboard/")], 3.0)
     )
-    bureau.append(
-        lambda: desk(rec, args.base, "load-admin", stop, lambda c: [("csv export", export)], 5.0)
-    )
-    desks = [threading.Thread(target=run, daemon=True) for run in bureau]
-    for thread in desks:
-        thread.start()
+    bureau.append(desk(rec, new(), "load-admin", stop, lambda: [("csv export", export)], 5.0))
+    desks = [asyncio.create_task(run) for run in bureau]
+    before = meter.snapshot()
     began = time.monotonic()
     schools = [
-        threading.Thread(target=school, args=(rec, args.base, n, args.autosaves), daemon=True)
+        asyncio.create_task(school(rec, new(), n, args.autosaves))
         for n in range(1, args.schools + 1)
     ]
-    for thread in schools:
-        thread.start()
-    for thread in schools:
-        thread.join(timeout=max(0.0, began + args.bound - time.monotonic()))
+    done, late = await asyncio.wait(schools, timeout=args.bound)
     elapsed = time.monotonic() - began
+    cpu = CpuMeter.spent(before, meter.snapshot())
     stop.set()
-    for thread in desks:
-        thread.join(timeout=30)
-    return rec.table(), elapsed
+    _, stuck = await asyncio.wait(desks, timeout=30)
+    for task in late | stuck:
+        task.cancel()
+    for task in done:
+        if task.exception() is not None:
+            print(f"a school stopped: {task.exception()!r}", file=sys.stderr)
+    return rec.table(), elapsed, cpu
 
 
 def check_nothing_lost(campaign: Campaign, schools: int, queue: int) -> dict:
@@ -259,6 +451,18 @@ def main() -> None:
     parser.add_argument("--phase-seconds", type=float, default=10)
     parser.add_argument("--bound", type=float, default=180, help="max seconds of the morning")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--client",
+        choices=["async", "threads"],
+        default="async",
+        help="async: aiohttp, one event loop (default); threads: the former urllib client",
+    )
+    parser.add_argument(
+        "--server-pids",
+        type=lambda text: [int(pid) for pid in text.split(",") if pid],
+        default=[],
+        help="comma-separated roots of the server's process trees, for its CPU (run_load.sh)",
+    )
     args = parser.parse_args()
     if args.seed:
         print(seed(args.schools + args.clients, args.queue))
@@ -266,22 +470,50 @@ def main() -> None:
         print("analyses done:", wait_for_analyses(campaign.pk, args.queue, seconds=300))
         return
     campaign = Campaign.objects.get(title__startswith="压测县")
-    out = {"floor": floor(args.base, args.clients, args.phase_seconds)}
-    out["autosave"] = autosave_capacity(
-        args.base, args.schools + 1, args.clients, args.phase_seconds
+    county = Organization.objects.get(code="LOAD-X")
+    queued = list(
+        Report.objects.filter(campaign=campaign, state="submitted").values_list("pk", flat=True)
+    )
+    export = f"/dashboard/exports/csv/?campaign={campaign.pk}&unit={county.pk}"
+    if args.client == "threads":
+        pool = ThreadPoolExecutor(max(args.clients, args.schools + args.reviewers + 2))
+
+        def new() -> Client:
+            return ThreadsClient(args.base, pool)
+    else:
+
+        def new() -> Client:
+            return AsyncPortalClient(args.base)
+
+    meter = CpuMeter(args.server_pids)
+    out = {"client": args.client, "reference_hash_ms": reference_hash_ms()}
+    logins = args.schools + args.reviewers + 2
+    print(
+        f"machine speed: one password hash (PBKDF2, {PBKDF2PasswordHasher.iterations:,} "
+        f"iterations) = {out['reference_hash_ms']} ms of one core; the morning's {logins} "
+        f"logins ≈ {logins * out['reference_hash_ms'] / 1000:.1f} core-seconds of hashing"
+    )
+    out["floor"], out["floor_cpu"] = asyncio.run(
+        floor(new, args.clients, args.phase_seconds, meter)
+    )
+    out["autosave"], out["autosave_cpu"] = asyncio.run(
+        autosave_capacity(new, args.schools + 1, args.clients, args.phase_seconds, meter)
     )
     out["capacity_share"] = round(out["autosave"]["per_s"] / out["floor"]["per_s"], 3)
     print_table(
         "floor and autosave capacity", {"healthz": out["floor"], **{"autosave": out["autosave"]}}
     )
     print(f"autosave capacity / healthz floor = {out['capacity_share']}")
-    out["morning"], elapsed = morning(args, campaign)
+    print(cpu_line("floor", out["floor_cpu"]))
+    print(cpu_line("autosave capacity", out["autosave_cpu"]))
+    out["morning"], elapsed, out["morning_cpu"] = asyncio.run(morning(args, new, queued, export))
     out["morning_seconds"] = round(elapsed, 1)
     out["checks"] = check_nothing_lost(campaign, args.schools, args.queue)
     subs = out["checks"]["submissions"]
     out["submissions_per_min"] = round(subs / elapsed * 60, 1)
     print_table(f"campaign morning: {args.schools} schools in {elapsed:.1f} s", out["morning"])
     print(f"submissions {subs}/{args.schools}, {out['submissions_per_min']}/min; {out['checks']}")
+    print(cpu_line("morning", out["morning_cpu"]))
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1))
     lost = subs != args.schools or out["checks"]["analyses_done"] != args.schools + args.queue

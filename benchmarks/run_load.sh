@@ -31,4 +31,6 @@ done
 echo "==> production stack on http://$BIND; seeding the load world"
 "$PY" benchmarks/bench_load.py --seed "$@"
 echo "==> idle CPU before the run: $(vmstat 1 3 | tail -1 | awk '{print $15}') %"
-"$PY" benchmarks/bench_load.py --base "http://$BIND" "$@"
+# the server's process trees (gunicorn + Celery under prod.sh, PostgreSQL, Redis), for its CPU
+SERVER_PIDS="$PROD,$(head -n 1 "$WORK/pg/postmaster.pid"),$(cat "$WORK/redis.pid")"
+"$PY" benchmarks/bench_load.py --base "http://$BIND" --server-pids "$SERVER_PIDS" "$@"

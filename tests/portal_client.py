@@ -1,6 +1,10 @@
 """A browser-less client for a running portal (gunicorn on loopback): cookies, the CSRF
-token, form posts. Used by the production-stack test and ``benchmarks/bench_load.py``;
-standard library only."""
+token, form posts. ``PortalClient`` is standard library only (urllib, blocking, a new
+connection per request); used by the production-stack test and by
+``benchmarks/bench_load.py --client threads``. ``AsyncPortalClient`` is the same user agent
+over aiohttp (asyncio, one kept-alive connection, as a browser keeps it): what
+``benchmarks/bench_load.py`` drives by default, so that many users cost one process little
+CPU. Both build their requests with ``_prepare`` and read pages with the same helpers."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from reports.demo import DEMO_CHECKLIST
 
 REPORT_LINK = re.compile(r'href="/reports/(\d+)/"')
 REVISION = re.compile(r'name="revision"[^>]*value="(\d+)"')
+FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass
@@ -37,13 +42,7 @@ class PortalClient:
         return next((c.value for c in self.cookies if c.name == name), None)
 
     def request(self, path: str, data: dict | None = None, headers: dict | None = None) -> Answer:
-        body = None
-        headers = dict(headers or {})
-        if data is not None:
-            token = self.cookie("csrftoken") or ""
-            body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **data}).encode()
-            headers.setdefault("X-CSRFToken", token)
-        url = path if path.startswith("http") else self.base + path
+        url, body, headers = _prepare(self.base, self.cookie("csrftoken"), path, data, headers)
         req = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310 - loopback
         try:
             with self.opener.open(req, timeout=self.timeout) as response:
@@ -63,6 +62,65 @@ class PortalClient:
         if remember:
             form["remember_device"] = "on"
         return self.post("/accounts/login/", form)
+
+
+def _prepare(
+    base: str, token: str | None, path: str, data: dict | None, headers: dict | None
+) -> tuple[str, bytes | None, dict]:
+    """URL, body and headers of a request: a form post carries the CSRF token (field and
+    header) from the ``csrftoken`` cookie, as the portal's pages and htmx send it."""
+    body = None
+    headers = dict(headers or {})
+    if data is not None:
+        token = token or ""
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **data}).encode()
+        headers.setdefault("X-CSRFToken", token)
+        headers.setdefault("Content-Type", FORM)
+    return (path if path.startswith("http") else base + path), body, headers
+
+
+class AsyncPortalClient:
+    """``PortalClient`` over aiohttp: the same requests, answers and redirects, awaited.
+    Create it inside a running event loop and ``await close()`` at the end. A failure of the
+    transport (refused, reset, timed out) raises ``OSError``, as urllib's do."""
+
+    def __init__(self, base: str, timeout: float = 60) -> None:
+        import aiohttp  # only the benchmark's client needs it (a dev dependency)
+
+        self.base = base.rstrip("/")
+        self._errors = (aiohttp.ClientError, TimeoutError)
+        self.session = aiohttp.ClientSession(
+            cookie_jar=aiohttp.CookieJar(unsafe=True),  # unsafe: keep cookies of 127.0.0.1
+            timeout=aiohttp.ClientTimeout(total=timeout),
+        )
+
+    def cookie(self, name: str) -> str | None:
+        return next((c.value for c in self.session.cookie_jar if c.key == name), None)
+
+    async def request(
+        self, path: str, data: dict | None = None, headers: dict | None = None
+    ) -> Answer:
+        url, body, headers = _prepare(self.base, self.cookie("csrftoken"), path, data, headers)
+        method = "GET" if body is None else "POST"
+        try:
+            async with self.session.request(method, url, data=body, headers=headers) as response:
+                text = (await response.read()).decode(errors="replace")
+                return Answer(response.status, str(response.url), text)
+        except self._errors as error:
+            raise OSError(f"{method} {url}: {error!r}") from error
+
+    async def get(self, path: str) -> Answer:
+        return await self.request(path)
+
+    async def post(self, path: str, data: dict, headers: dict | None = None) -> Answer:
+        return await self.request(path, data, headers)
+
+    async def login(self, username: str, password: str) -> Answer:
+        await self.get("/accounts/login/")
+        return await self.post("/accounts/login/", {"username": username, "password": password})
+
+    async def close(self) -> None:
+        await self.session.close()
 
 
 def report_form_data(revision: int, seed: int = 0) -> dict[str, str]:
