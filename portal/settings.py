@@ -201,6 +201,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Celery's Django fixup closes the database connection around every task unless this is
+# set: each analysis then paid a new PostgreSQL backend (fork, authentication, cold catalog
+# caches: 72 backends in bench-load's morning of 50 submissions). The worker keeps its
+# connection as a web thread does instead — closed when older than CONN_MAX_AGE or broken,
+# health-checked before reuse (portal/celery.py) —; the fixup's own close comes only every
+# CELERY_DB_REUSE_MAX tasks.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 # A broker that is down or hangs costs a request seconds, not minutes: the job stays pending
 # and a beat task sends it again (requeue-pending-analyses, requeue-pending-exports).
 CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -81,6 +81,9 @@ def broker(tmp_path):
     state["proc"].wait(10)
 
 
+WORKER_APP = "jianfu-test-worker"
+
+
 @pytest.fixture
 def worker(broker, tmp_path):
     db = connection.settings_dict
@@ -90,6 +93,7 @@ def worker(broker, tmp_path):
         "CELERY_BROKER_URL": f"redis://127.0.0.1:{broker['port']}/0",
         "ANALYSIS_REQUEUE_SECONDS": "2",
         "ANALYSIS_STALE_SECONDS": "1",
+        "PGAPPNAME": WORKER_APP,  # libpq's default application_name: the worker's backends
     }
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
@@ -152,3 +156,38 @@ def test_a_submission_made_while_redis_is_down_is_analysed_when_it_returns(
     broker["proc"] = start_redis(broker["port"], tmp_path)
     # No one acts: beat's requeue task sends the pending analysis once Redis is back.
     assert wait_for(lambda: analysed(second), 90), (tmp_path / "worker.log").read_text()[-3000:]
+
+
+def worker_backends() -> set[int]:
+    """The PostgreSQL backends the worker holds now (by their process ids)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [WORKER_APP])
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker needs a shared database")
+def test_the_worker_keeps_its_database_connection_and_gets_a_new_one_when_it_breaks(
+    world, broker, worker, tmp_path
+):
+    """Celery would close the connection around every task (a new PostgreSQL backend per
+    analysis); the worker keeps it as a web thread does, and replaces it when it breaks."""
+    log = tmp_path / "worker.log"
+    campaign = make_campaign(world)
+    first = Report.objects.get(campaign=campaign, organization=world.school_a1)
+    second = Report.objects.get(campaign=campaign, organization=world.school_a2)
+
+    submit(first, world.alice)
+    assert wait_for(lambda: analysed(first), 60), log.read_text()[-3000:]
+    held = worker_backends()
+    assert held, "the worker keeps a connection between tasks"
+    time.sleep(4.5)  # beat's requeue task runs every 2 s: more tasks, the same backend
+    assert worker_backends() == held
+
+    with connection.cursor() as cursor:  # as a PostgreSQL restart or an idle timeout would
+        cursor.execute("SELECT pg_terminate_backend(p) FROM unnest(%s::int[]) AS p", [list(held)])
+    submit(second, world.amy)
+    assert wait_for(lambda: analysed(second), 60), log.read_text()[-3000:]
+    assert worker_backends() and not worker_backends() & held
+    # at the first try: the broken connection was replaced before the task used it
+    assert "OperationalError" not in log.read_text(), log.read_text()[-3000:]
+    assert not AnalysisResult.objects.filter(state=AnalysisState.FAILED).exists()
