@@ -75,12 +75,23 @@ def test_the_hasher_stays_strong_in_production():
     assert '"reports.auth.PolitePBKDF2PasswordHasher",' in source.split("PASSWORD_HASHERS = [")[1]
 
 
-def test_the_polite_hasher_makes_djangos_hashes_byte_for_byte():
-    django_made = PBKDF2PasswordHasher().encode("甲县1小密码", "s4ltSALT", iterations=1000)
+@pytest.mark.parametrize(
+    ("password", "salt", "iterations"),
+    [
+        ("甲县1小密码", "s4ltSALT", 1000),
+        ("", "x", 1),  # the empty password Django hashes for a user that does not exist
+        ("Pa55 word!" * 50, "长盐" * 11, 3),
+        ("Load-Bench-2026", "A" * 22, PBKDF2PasswordHasher.iterations),  # production's
+    ],
+)
+def test_the_polite_hasher_makes_djangos_hashes_byte_for_byte(password, salt, iterations):
+    """The faster derivation (cryptography's OpenSSL) gives Django's hash, so hashes made
+    before it and after it verify either way."""
+    django_made = PBKDF2PasswordHasher().encode(password, salt, iterations=iterations)
     polite = PolitePBKDF2PasswordHasher()
-    assert polite.encode("甲县1小密码", "s4ltSALT", iterations=1000) == django_made
-    assert polite.verify("甲县1小密码", django_made)
-    assert not polite.verify("甲县1小密码x", django_made)
+    assert polite.encode(password, salt, iterations=iterations) == django_made
+    assert polite.verify(password, django_made)
+    assert not polite.verify(password + "x", django_made)
 
 
 def test_password_hashing_runs_below_request_priority(settings):
