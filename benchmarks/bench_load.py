@@ -37,7 +37,7 @@ import json
 import os
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -229,18 +229,23 @@ class Recorder:
     def __init__(self) -> None:
         self.samples: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
+        self.reasons: dict[str, Counter] = defaultdict(Counter)  # "HTTP 409", "OSError", …
         self.started = time.monotonic()
 
     async def timed(self, name: str, call: Awaitable[Answer], ok: int = 200) -> Answer | None:
         """Await ``call`` (a request not yet started), recording how long it took."""
-        begin = time.monotonic()
+        begin, failure = time.monotonic(), ""
         try:
             answer = await call
-        except OSError:
-            answer = None
+        except OSError as exc:
+            answer, failure = None, type(exc).__name__
         self.samples[name].append(time.monotonic() - begin)
         if answer is None or answer.status != ok:
             self.errors[name] += 1
+            reason = failure if answer is None else f"HTTP {answer.status}"
+            self.reasons[name][reason] += 1
+            if answer is not None and self.errors[name] == 1:  # the first one's page, to read
+                print(f"{name}: HTTP {answer.status}: {answer.text[:300]!r}", file=sys.stderr)
         return answer
 
     def table(self) -> dict[str, dict[str, float]]:
@@ -259,6 +264,7 @@ class Recorder:
                 "p50": pct(0.50),
                 "p95": pct(0.95),
                 "p99": pct(0.99),
+                "error_reasons": dict(self.reasons[name]),
             }
         return rows
 
@@ -452,6 +458,9 @@ def print_table(title: str, rows: dict[str, dict]) -> None:
             f"| {name} | {r['count']} | {r['errors']} | {r['per_s']} | {r['p50']} | "
             f"{r['p95']} | {r['p99']} |"
         )
+    for name, r in rows.items():
+        if r.get("error_reasons"):
+            print(f"errors of {name}: {r['error_reasons']}")
 
 
 def main() -> None:
