@@ -239,6 +239,8 @@ class Recorder:
             answer = await call
         except OSError as exc:
             answer, failure = None, type(exc).__name__
+            if not self.errors[name]:  # the first one, to read
+                print(f"{name}: {exc!r}", file=sys.stderr)
         self.samples[name].append(time.monotonic() - begin)
         if answer is None or answer.status != ok:
             self.errors[name] += 1
