@@ -183,7 +183,7 @@ def test_prod_sh_commands_follow_docker_compose(tmp_path):
     )
     assert "worker --loglevel=info --concurrency=4 -Q celery,analysis,exports" in lines["WORKER"]
     # the worker yields the CPU to the web, and still runs the virtualenv's celery
-    assert lines["WORKER"].startswith("(nice -n 10 ") and "/celery -A portal" in lines["WORKER"]
+    assert lines["WORKER"].startswith("(nice -n 19 ") and "/celery -A portal" in lines["WORKER"]
     assert "manage.py migrate --noinput" in lines["MIGRATE"]
     assert "manage.py collectstatic --noinput" in lines["COLLECTSTATIC"]
     assert " beat " in lines["BEAT"]
