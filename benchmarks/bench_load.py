@@ -230,6 +230,7 @@ class Recorder:
         self.samples: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.reasons: dict[str, Counter] = defaultdict(Counter)  # "HTTP 409", "OSError", …
+        self.timeline: list[tuple[float, float, str]] = []  # (start s, seconds, name)
         self.started = time.monotonic()
 
     async def timed(self, name: str, call: Awaitable[Answer], ok: int = 200) -> Answer | None:
@@ -242,6 +243,7 @@ class Recorder:
             if not self.errors[name]:  # the first one, to read
                 print(f"{name}: {exc!r}", file=sys.stderr)
         self.samples[name].append(time.monotonic() - begin)
+        self.timeline.append((begin - self.started, time.monotonic() - begin, name))
         if answer is None or answer.status != ok:
             self.errors[name] += 1
             reason = failure if answer is None else f"HTTP {answer.status}"
@@ -249,6 +251,16 @@ class Recorder:
             if answer is not None and self.errors[name] == 1:  # the first one's page, to read
                 print(f"{name}: HTTP {answer.status}: {answer.text[:300]!r}", file=sys.stderr)
         return answer
+
+    def slowest(self, count: int = 8, skip: str = "login") -> list[str]:
+        """The slowest requests but ``skip``'s, each with when it started (s into the
+        phase) and how many requests were under way then: do stalls come together?"""
+        rows = sorted((t for t in self.timeline if t[2] != skip), key=lambda t: -t[1])
+        out = []
+        for start, seconds, name in rows[:count]:
+            busy = sum(1 for s, d, _ in self.timeline if s <= start < s + d)
+            out.append(f"{name} {1000 * seconds:.0f} ms at {start:.2f} s ({busy} under way)")
+        return out
 
     def table(self) -> dict[str, dict[str, float]]:
         seconds = time.monotonic() - self.started
@@ -432,6 +444,7 @@ async def morning(
     for task in done:
         if task.exception() is not None:
             print(f"a school stopped: {task.exception()!r}", file=sys.stderr)
+    print("slowest requests of the morning (login apart):\n  " + "\n  ".join(rec.slowest()))
     return rec.table(), elapsed, cpu
 
 

@@ -178,7 +178,7 @@ def test_prod_sh_commands_follow_docker_compose(tmp_path):
     ).stdout
     lines = dict(line.split("=", 1) for line in out.splitlines())
     assert (
-        "--workers 5 --threads 32 --timeout 60" in lines["WEB"]
+        "--workers 5 --threads 32 --timeout 60 --keep-alive 75" in lines["WEB"]
         and "--bind 127.0.0.1:9999" in lines["WEB"]
     )
     assert "worker --loglevel=info --concurrency=4 -Q celery,analysis,exports" in lines["WORKER"]
